@@ -1,0 +1,5 @@
+"""``python -m treatycheck``."""
+
+from .cli import main
+
+main()

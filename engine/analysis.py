@@ -1,0 +1,279 @@
+"""The conflict search: candidate pairs -> solver queries -> replayed scenarios.
+
+``analyse(world, focus, timeout) -> Analysis``. One Z3 context and one incremental
+solver per check; the background (party tables, memberships, assumptions) is
+asserted once; each norm is compiled once per role; each candidate pair is one
+``push / assert / check / pop``. A found conflict is then:
+
+1. widened to every bearer it binds (block the bearer found, ask again);
+2. narrowed to a canonical scenario for the first bearer, preferring fewer axioms;
+3. replayed by the plain evaluator (:mod:`treatycheck.evaluate`), which also
+   minimises the scenario to the atoms the conflict needs. A replay that disagrees
+   with the solver raises :class:`ReplayError`: it is a bug, never a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import z3
+
+from .encode import Encoder, NormInstance, _and, _or
+from .evaluate import CHAIN_KINDS, Evaluator, FiniteScenario, Witness
+from .index import Candidate, ChainIndex, candidates
+from .world import Norm, World
+
+
+class ReplayError(RuntimeError):
+    """The solver's scenario does not replay in the evaluator: an engine bug."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A conflict as the search found it, before resolution and rendering.
+
+    ``verdict`` is ``proved`` or ``unknown``. For proved findings, ``env1``/``env2``
+    bind the two norms, ``atoms`` is the minimal scenario (true atoms), ``absent`` the
+    false atoms it needs, and ``witness`` the chain or exclusion that makes it bite.
+    """
+
+    kind: str
+    first: Norm
+    second: Norm
+    verdict: str
+    bearers: tuple[str, ...] = ()
+    env1: dict = field(default_factory=dict)
+    env2: dict = field(default_factory=dict)
+    atoms: frozenset = frozenset()
+    absent: tuple = ()
+    witness: Witness | None = None
+
+
+@dataclass
+class Analysis:
+    """The findings and how many solver queries they took."""
+
+    findings: list[Finding]
+    queries: int = 0
+
+
+class _Recording:
+    """A scenario wrapper that remembers every atom it was asked about, in order."""
+
+    def __init__(self, inner: object):
+        self.inner = inner
+        self.asked: dict[tuple, None] = {}
+
+    def true(self, atom: tuple) -> bool:
+        self.asked.setdefault(atom, None)
+        return self.inner.true(atom)  # type: ignore[attr-defined, no-any-return]
+
+
+class _ModelScenario:
+    """Atoms answered by a Z3 model (unconstrained atoms read as false)."""
+
+    def __init__(self, enc: Encoder, model: z3.ModelRef):
+        self.enc, self.model = enc, model
+        self.cache: dict[tuple, bool] = {}
+
+    def true(self, atom: tuple) -> bool:
+        if atom not in self.cache:
+            self.cache[atom] = z3.is_true(self.model.eval(self.enc.atom(atom), model_completion=True))
+        return self.cache[atom]
+
+
+class _Search:
+    def __init__(self, world: World, timeout: float):
+        self.world = world
+        self.enc = Encoder(world)
+        self.chains = ChainIndex(world)
+        self.ev = Evaluator(world)
+        self.timeout_ms = max(1, int(timeout * 1000))
+        self.instances: dict[tuple[str, str], NormInstance] = {}
+        self.queries = 0
+        self._new_solver()
+
+    def _new_solver(self) -> None:
+        self.solver = z3.Solver(ctx=self.enc.ctx)
+        self.solver.set("timeout", self.timeout_ms)
+        # instances may add membership tables to the background lazily; compile
+        # every norm first so the background is complete before it is asserted.
+        for n in self.world.norms:
+            for tag in ("a", "b"):
+                self.instance(n, tag)
+        self.asserted = 0
+
+    def instance(self, norm: Norm, tag: str) -> NormInstance:
+        key = (norm.ref, tag)
+        if key not in self.instances:
+            self.instances[key] = self.enc.instance(norm, tag)
+        return self.instances[key]
+
+    def check(self, *formulas: z3.BoolRef) -> z3.CheckSatResult:
+        """Sat: the formulas (with the background) have a model; unsat: they cannot
+        hold together; unknown: the solver gave up within the timeout."""
+        self.queries += 1
+        background = self.enc.background
+        if len(background) > self.asserted:  # tables the encoder added since
+            self.solver.add(*background[self.asserted :])
+            self.asserted = len(background)
+        self.solver.push()
+        try:
+            self.solver.add(*formulas)
+            result = self.solver.check()
+            self.model = self.solver.model() if result == z3.sat else None
+        finally:
+            self.solver.pop()
+        return result
+
+    # ------------------------------------------------------------ one candidate
+    def relation(self, cand: Candidate, i1: NormInstance, i2: NormInstance) -> list[tuple[int, z3.BoolRef]]:
+        """Alternatives (number of axioms used, formula) under which the first norm's
+        action clashes with the second's as the kind requires."""
+        enc, chains = self.enc, self.chains
+        a_name, b_name = cand.first.action_name, cand.second.action_name
+        alts: list[tuple[int, z3.BoolRef]] = []
+        if cand.kind in CHAIN_KINDS:
+            for k, walk in enumerate(chains.walks_between(a_name, b_name)):
+                f, end = enc.chain(i1.action, walk, f"c{k}")
+                alts.append((len(walk), _and([f, end == i2.action], enc.ctx)))
+            return alts
+        walks_a = chains.walks(a_name)
+        walks_b = chains.walks(b_name)
+        for ia, wa in enumerate(walks_a):
+            end_a = wa[-1].right.name if wa else a_name
+            fa, xa = enc.chain(i1.action, wa, f"l{ia}")
+            for ib, wb in enumerate(walks_b):
+                end_b = wb[-1].right.name if wb else b_name
+                fb = xb = None
+                for ax in chains.excludes:
+                    pair = (ax.left.name, ax.right.name)
+                    if not any(_fits(x, y, pair) for x, y in ((end_a, end_b), (end_b, end_a))):
+                        continue
+                    if fb is None:
+                        fb, xb = enc.chain(i2.action, wb, f"r{ib}")
+                    ex = enc.excludes(ax, xa, xb, f"x{ia}.{ib}")
+                    alts.append((len(wa) + len(wb) + 1, _and([fa, fb, ex], enc.ctx)))
+        return alts
+
+    def examine(self, cand: Candidate) -> Finding | None:
+        enc = self.enc
+        i1, i2 = self.instance(cand.first, "a"), self.instance(cand.second, "b")
+        alts = self.relation(cand, i1, i2)
+        if not alts:
+            return None
+        base = _and([i1.applies, i2.applies, i1.bearer == i2.bearer], enc.ctx)
+        everything = _or([f for _, f in alts], enc.ctx)
+        result = self.check(base, everything)
+        if result == z3.unsat:
+            return None
+        if result == z3.unknown:
+            self._new_solver()
+            return Finding(cand.kind, cand.first, cand.second, "unknown")
+        # every bearer: block the ones found and ask again
+        bearers: list[str] = []
+        while result == z3.sat:
+            b = enc.read(self.model.eval(i1.bearer, model_completion=True))
+            bearers.append(b)  # type: ignore[arg-type]
+            blocks = [i1.bearer != enc.entity[x] for x in bearers]
+            result = self.check(base, everything, *blocks)
+        if result == z3.unknown:
+            self._new_solver()
+            return Finding(cand.kind, cand.first, cand.second, "unknown")
+        bearers.sort()
+        first = enc.entity[bearers[0]]
+        for limit in sorted({n for n, _ in alts}):
+            chosen = _or([f for n, f in alts if n <= limit], enc.ctx)
+            # Prefer stories a reader expects: distinct roles, played by states.
+            for extra in self.preferences(i1, i2):
+                result = self.check(base, chosen, i1.bearer == first, *extra)
+                if result == z3.sat:
+                    return self.scenario(cand, i1, i2, self.model, tuple(bearers))
+                if result == z3.unknown:
+                    self._new_solver()
+                    return Finding(cand.kind, cand.first, cand.second, "unknown", tuple(bearers))
+        raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: no scenario for bearer {bearers[0]}")
+
+    def preferences(self, i1: NormInstance, i2: NormInstance) -> list[list[z3.BoolRef]]:
+        """Extra constraints to try in order, the last being none at all."""
+        enc = self.enc
+        roles = [[v for v in inst.env.values() if v.sort() == enc.Entity] for inst in (i1, i2)]
+        distinct = [z3.Distinct(*vs) for vs in roles if len(vs) > 1]
+        states = [e for e in self.world.entities if e.kind == "state"]
+        is_state = []
+        if states and len(states) < len(self.world.entities):
+            names = [enc.entity[e.name] for e in states]
+            is_state = [_or([v == s for s in names], enc.ctx) for vs in roles for v in vs]
+        out = []
+        if distinct and is_state:
+            out.append(distinct + is_state)
+        if distinct:
+            out.append(distinct)
+        out.append([])
+        return out
+
+    # ------------------------------------------------------------ scenarios
+    def scenario(self, cand: Candidate, i1: NormInstance, i2: NormInstance, model: z3.ModelRef, bearers: tuple[str, ...]) -> Finding:
+        """Replay the model in the evaluator and minimise it to a canonical scenario."""
+        enc, ev = self.enc, self.ev
+        env1 = {n: enc.read(model.eval(v, model_completion=True)) for n, v in i1.env.items()}
+        env2 = {n: enc.read(model.eval(v, model_completion=True)) for n, v in i2.env.items()}
+        full = _Recording(_ModelScenario(enc, model))
+        if ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, full) is None:
+            raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: the solver's scenario does not replay")
+        needed = set(full.asked)
+        if not ev.assumptions_hold(full):
+            raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: the solver's scenario breaks an assumption")
+        asked_by_assumptions = set(full.asked) - needed
+        truth = full.inner
+        atoms = {a for a in needed | asked_by_assumptions if truth.true(a)}  # type: ignore[attr-defined]
+
+        def holds(candidate_atoms: set) -> Witness | None:
+            s = FiniteScenario(frozenset(candidate_atoms))
+            if not ev.assumptions_hold(s):
+                return None
+            return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s)
+
+        if holds(atoms) is None:
+            raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: the scenario does not replay on its own atoms")
+        for atom in sorted(atoms, key=repr):  # fewer true atoms, canonically
+            if holds(atoms - {atom}) is not None:
+                atoms.discard(atom)
+        rec = _Recording(FiniteScenario(frozenset(atoms)))
+        witness = ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, rec)
+        assert witness is not None
+        def bites(candidate_atoms: set) -> bool:  # the conflict alone, assumptions aside
+            s = FiniteScenario(frozenset(candidate_atoms))
+            return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s) is not None
+
+        absent = tuple(sorted((a for a in rec.asked if a not in atoms and not bites(atoms | {a})), key=repr))
+        return Finding(
+            cand.kind,
+            cand.first,
+            cand.second,
+            "proved",
+            bearers,
+            env1,
+            env2,
+            frozenset(atoms),
+            absent,
+            witness,
+        )
+
+
+def _fits(x: str | None, y: str | None, pair: tuple[str, str]) -> bool:
+    return (x is None or x == pair[0]) and (y is None or y == pair[1])
+
+
+def analyse(world: World, focus: frozenset[str] | None = None, timeout: float = 10.0) -> Analysis:
+    """Find every conflict among the world's norms that involves a ref in ``focus``
+    (every conflict when None). Returns findings in candidate order."""
+    if not world.norms:
+        return Analysis([], 0)
+    search = _Search(world, timeout)
+    findings = []
+    for cand in candidates(world, search.chains, focus):
+        found = search.examine(cand)
+        if found is not None:
+            findings.append(found)
+    return Analysis(findings, search.queries)

@@ -1,0 +1,49 @@
+"""The Python API behind ``import treatycheck``: load, loads, parse, check."""
+
+from __future__ import annotations
+
+import time
+from typing import Iterable
+
+from . import model as m
+from .analysis import analyse
+from .loader import load_world
+from .report import Report
+from .report.build import build_report
+from .syntax import parse as _parse
+from .world import World
+
+VERSION = "0.1.0"
+
+
+def load(paths: Iterable[str], builtin: bool = True, against: Iterable[str] = ()) -> World:
+    """Read treaty files (and directories of them) into one checked world.
+
+    Raises :class:`treatycheck.TreatyError` when a file cannot be used.
+    """
+    return load_world(list(paths), builtin=builtin, against=list(against))
+
+
+def loads(text: str, filename: str = "<string>", builtin: bool = False) -> World:
+    """Like :func:`load`, from a string."""
+    return load_world([], builtin=builtin, texts=[(filename, text)])
+
+
+def parse(text: str, filename: str = "<string>") -> m.Module:
+    """Syntax only: the parsed module. Raises :class:`treatycheck.TreatySyntaxError`."""
+    return _parse(text, filename)
+
+
+def focus_refs(world: World) -> frozenset[str]:
+    """Refs of the norms written in the user's files."""
+    return frozenset(n.ref for n in world.norms if n.file in world.user_files)
+
+
+def check(world: World, all_conflicts: bool = False, timeout: float = 10.0) -> Report:
+    """Every conflict that involves a norm of the user's files (all with
+    ``all_conflicts``), resolved, replayed and in canonical order."""
+    start = time.perf_counter()
+    focus = None if all_conflicts else focus_refs(world)
+    analysis = analyse(world, focus, timeout)
+    n = len(world.norms) if focus is None else len(focus)
+    return build_report(world, analysis, time.perf_counter() - start, VERSION, n)

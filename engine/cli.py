@@ -1,0 +1,324 @@
+"""The ``treatycheck`` command line (the only module that imports click).
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (or a
+failed ``expect``); 2 the input could not be used. A user never sees a traceback:
+input problems print ``FILE:LINE:COLUMN: error: message`` with the line and a caret.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from typing import Callable, Sequence
+
+import click
+
+from . import api
+from .diagnostics import TreatyError, render_all
+from .expectations import run_expectations
+from .explain import english, logic
+from .fmt import format_module
+from .loader import expand_paths, read_source
+from .report import Report
+from .report.text import render_conflict, render_text
+from .syntax import parse as parse_text
+from .world import World
+
+
+def _colour(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _painter(enabled: bool) -> Callable[[str, str], str]:
+    if not enabled:
+        return lambda text, style: text
+    codes = {"bold": "1", "red": "31", "yellow": "33", "blue": "34", "green": "32"}
+
+    def paint(text: str, style: str) -> str:
+        seq = ";".join(codes[s] for s in style.split() if s in codes)
+        return f"\x1b[{seq}m{text}\x1b[0m" if seq else text
+
+    return paint
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print ``text``, or write it to ``output`` atomically (whole or not at all)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    directory = os.path.dirname(os.path.abspath(output)) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".treatycheck-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _fail(err: TreatyError) -> None:
+    sources = dict(err.sources)
+    for d in err.diagnostics:
+        if d.span is not None and d.span.file not in sources and os.path.isfile(d.span.file):
+            try:
+                sources[d.span.file] = read_source(d.span.file)
+            except TreatyError:
+                pass
+    click.echo(render_all(err.diagnostics, sources), err=True)
+    errors = sum(d.severity == "error" for d in err.diagnostics)
+    click.echo(f"treatycheck: {errors} error{'s' if errors != 1 else ''}; nothing was checked", err=True)
+    sys.exit(2)
+
+
+def _guard(fn: Callable[[], int | None]) -> None:
+    try:
+        code = fn()
+    except TreatyError as err:
+        _fail(err)
+    except KeyboardInterrupt:
+        click.echo("treatycheck: interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit:
+        raise
+    except Exception as exc:  # never a traceback for a user
+        click.echo(f"treatycheck: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("treatycheck: please report this with the input that caused it", err=True)
+        sys.exit(3)
+    sys.exit(code or 0)
+
+
+def _load(files: Sequence[str], no_builtin: bool, against: Sequence[str]) -> World:
+    return api.load(files, builtin=not no_builtin, against=against)
+
+
+def _warnings(world: World) -> None:
+    if world.warnings:
+        click.echo(render_all(world.warnings, world.sources), err=True)
+
+
+def _exit_for(report: Report, fail_on: str) -> int:
+    worst = report.worst()
+    if fail_on == "never" or worst is None:
+        return 0
+    if fail_on == "warning" or worst == "error":
+        return 1
+    return 0
+
+
+def world_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
+    fn = click.option("--no-builtin", is_flag=True, help="Do not load the built-in commitments library.")(fn)
+    fn = click.option("--against", multiple=True, metavar="FILE_OR_DIR", help="Context files: read, but their own conflicts are not reported.")(fn)
+    fn = click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")(fn)
+    return fn
+
+
+def solver_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
+    fn = click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True)(fn)
+    fn = click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True, help="Seconds per solver query.")(fn)
+    fn = click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(api.VERSION, prog_name="treatycheck")
+def main() -> None:
+    """Check treaty clauses for conflicts."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@world_options
+@solver_options
+@click.option("--all", "all_", is_flag=True, help="Also report conflicts among the built-in and --against files.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(files, no_builtin, against, output, fail_on, timeout, jobs, all_, fmt) -> None:  # type: ignore[no-untyped-def]
+    """Report every conflict that involves a norm of FILES."""
+
+    def run() -> int:
+        world = _load(files, no_builtin, against)
+        _warnings(world)
+        report = api.check(world, all_conflicts=all_, timeout=timeout)
+        if fmt == "json":
+            write_output(report.to_json(), output)
+        else:
+            paint = _painter(output is None and _colour(sys.stdout))
+            write_output(render_text(report, world.sources, paint), output)
+        return _exit_for(report, fail_on)
+
+    _guard(run)
+
+
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True)
+@world_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[no-untyped-def]
+    """Check syntax and names; print each norm in logic and in plain words."""
+
+    def run() -> int:
+        world = _load(files, no_builtin, against)
+        _warnings(world)
+        shown = [n for n in world.norms if n.file in world.user_files]
+        if fmt == "json":
+            data = {
+                "schema": "treatycheck/parse/v1",
+                "files": [{"file": f, "treaties": list(ts)} for f, ts in world.files if f in world.user_files],
+                "treaties": [
+                    {
+                        "id": t.id,
+                        "title": t.title,
+                        "signed": t.signed,
+                        "commitment": t.commitment,
+                        "parties": sorted(t.parties),
+                        "precedence": [{"ref": c.ref, "kind": c.kind, "treaties": list(c.treaties)} for c in t.precedence],
+                    }
+                    for t in world.treaties
+                    if t.file in world.user_files
+                ],
+                "norms": [
+                    {
+                        "ref": n.ref,
+                        "modality": n.modality,
+                        "file": n.file,
+                        "line": n.span.line,
+                        "column": n.span.column,
+                        "text": n.text,
+                        "variables": [list(v) for v in n.variables],
+                        "logic": logic(world, n),
+                        "english": english(world, n),
+                    }
+                    for n in shown
+                ],
+            }
+            write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+        else:
+            out = []
+            for n in shown:
+                out.append(f"{n.ref}  ({n.file}:{n.span.line}:{n.span.column})\n  logic: {logic(world, n)}\n  words: {english(world, n)}")
+            out.append(f"{len(shown)} norm{'s' if len(shown) != 1 else ''} in {len(world.user_files)} file{'s' if len(world.user_files) != 1 else ''}: ok")
+            write_output("\n".join(out) + "\n", output)
+        return 0
+
+    _guard(run)
+
+
+@main.command()
+@click.argument("ref")
+@click.argument("files", nargs=-1)
+@world_options
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # type: ignore[no-untyped-def]
+    """One norm (e.g. EST:2.1) in logic and plain English, and its conflicts."""
+
+    def run() -> int:
+        world = _load(files, no_builtin, against)
+        norms = [n for n in world.norms if n.ref == ref or ("#" not in ref and n.ref.split("#")[0] == ref)]
+        if not norms:
+            from .diagnostics import did_you_mean
+
+            hint = did_you_mean(ref, {n.ref for n in world.norms})
+            click.echo(f"treatycheck: error: no norm `{ref}`" + (f"; did you mean `{hint}`?" if hint else ""), err=True)
+            return 2
+        from .analysis import analyse
+        from .report.build import build_report
+
+        analysis = analyse(world, frozenset(n.ref for n in norms), timeout)
+        report = build_report(world, analysis, 0.0, api.VERSION, len(norms))
+        if fmt == "json":
+            data = {
+                "norms": [{"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": n.text} for n in norms],
+                "conflicts": [c.to_dict() for c in report.conflicts],
+            }
+            write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+            return 0
+        paint = _painter(output is None and _colour(sys.stdout))
+        out = []
+        for n in norms:
+            out.append(f"{paint(n.ref, 'bold')}  ({n.file}:{n.span.line}:{n.span.column})\n  text:  {n.text}\n  logic: {logic(world, n)}\n  words: {english(world, n)}")
+        if report.conflicts:
+            out.append(f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''}:")
+            out += [render_conflict(c, world.sources, paint) for c in report.conflicts]
+        else:
+            out.append("no conflicts")
+        write_output("\n\n".join(out) + "\n", output)
+        return 0
+
+    _guard(run)
+
+
+@main.command("test")
+@click.argument("files", nargs=-1, required=True)
+@world_options
+@solver_options
+@click.option("--each-file", is_flag=True, help="Read every file as a world of its own.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def test_cmd(files, no_builtin, against, output, fail_on, timeout, jobs, each_file, fmt) -> None:  # type: ignore[no-untyped-def]
+    """Run the `expect` sentences in FILES; exit 1 if any fails."""
+
+    def run() -> int:
+        groups = [[f] for f in expand_paths(files)] if each_file else [list(files)]
+        outcomes = []
+        for group in groups:
+            world = _load(group, no_builtin, against)
+            report = api.check(world, all_conflicts=True, timeout=timeout)
+            outcomes += run_expectations(world, report, set(world.user_files))
+        passed = sum(o.passed for o in outcomes)
+        failed = len(outcomes) - passed
+        if fmt == "json":
+            data = {"expectations": [o.to_dict() for o in outcomes], "passed": passed, "failed": failed}
+            write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+        else:
+            paint = _painter(output is None and _colour(sys.stdout))
+            lines = []
+            for o in outcomes:
+                e = o.expectation
+                where = f"{e.file}:{e.span.line}:{e.span.column}"
+                if o.passed:
+                    lines.append(f"{paint('pass', 'green')} {where}: {o.text}")
+                else:
+                    lines.append(f"{paint('FAIL', 'bold red')} {where}: {o.text}\n     {o.detail}")
+            lines.append(f"{passed} passed, {failed} failed")
+            write_output("\n".join(lines) + "\n", output)
+        return 1 if failed else 0
+
+    _guard(run)
+
+
+@main.command("fmt")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file is not in canonical layout.")
+def fmt_cmd(files, check_only) -> None:  # type: ignore[no-untyped-def]
+    """Print FILES in canonical layout (comments kept)."""
+
+    def run() -> int:
+        paths = expand_paths(files)
+        texts = [(p, read_source(p)) for p in paths]
+        modules = [parse_text(t, p) for p, t in texts]
+        changed = 0
+        chunks = []
+        for (path, text), module in zip(texts, modules, strict=True):
+            formatted = format_module(module)
+            if check_only:
+                if formatted != text:
+                    changed += 1
+                    click.echo(f"{path}: not in canonical layout", err=True)
+            else:
+                chunks.append((f"# ==> {path}\n" if len(paths) > 1 else "") + formatted)
+        if check_only:
+            return 1 if changed else 0
+        click.echo("\n".join(chunks), nl=False)
+        return 0
+
+    _guard(run)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

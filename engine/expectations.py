@@ -1,0 +1,101 @@
+"""``expect`` sentences checked against a report (``treatycheck test``).
+
+``run_expectations(world, report) -> list[Outcome]``:
+
+- ``expect conflict A B [resolved STATUS [WINNER]]`` passes when some conflict
+  involves both refs (a bare ``T:ART`` stands for any sentence of the article) and,
+  if given, has that resolution;
+- ``expect no conflict A B`` when none does;
+- ``expect consistent T`` when no conflict of severity error involves a norm of T.
+
+An ``unknown`` verdict that touches an expectation makes it fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fmt import declaration
+from .model import Expect
+from .report import Conflict, Report
+from .world import Expectation, World
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result; ``detail`` says what was found instead on failure."""
+
+    expectation: Expectation
+    passed: bool
+    detail: str
+
+    @property
+    def text(self) -> str:
+        e = self.expectation
+        return declaration(Expect(e.kind, e.refs, e.status, e.winner))
+
+    def to_dict(self) -> dict[str, object]:
+        e = self.expectation
+        return {
+            "file": e.file,
+            "line": e.span.line,
+            "column": e.span.column,
+            "expect": self.text,
+            "passed": self.passed,
+            "detail": self.detail,
+        }
+
+
+def _match(pattern: str, ref: str) -> bool:
+    return ref == pattern or ("#" not in pattern and ref.split("#")[0] == pattern)
+
+
+def _both(c: Conflict, a: str, b: str) -> bool:
+    refs = [n.ref for n in c.norms]
+    if len(refs) == 1:
+        return _match(a, refs[0]) and _match(b, refs[0])
+    x, y = refs
+    return (_match(a, x) and _match(b, y)) or (_match(a, y) and _match(b, x))
+
+
+def _describe(c: Conflict) -> str:
+    r = c.resolution
+    res = r.status + (f" {r.winner}" if r.winner else "")
+    return f"{c.id} ({c.verdict}, resolved {res})"
+
+
+def run_expectations(world: World, report: Report, files: set[str] | None = None) -> list[Outcome]:
+    """Check every expectation of ``files`` (all files when None) against ``report``,
+    which should hold all conflicts of the world (``check(..., all_conflicts=True)``)."""
+    out = []
+    for e in world.expectations:
+        if files is not None and e.file not in files:
+            continue
+        out.append(_one(e, report))
+    return out
+
+
+def _one(e: Expectation, report: Report) -> Outcome:
+    if e.kind == "consistent":
+        tid = e.refs[0]
+        bad = [c for c in report.conflicts if c.severity == "error" and any(n.treaty == tid for n in c.norms)]
+        if bad:
+            return Outcome(e, False, "found " + "; ".join(_describe(c) for c in bad))
+        return Outcome(e, True, "")
+    a, b = e.refs
+    touching = [c for c in report.conflicts if _both(c, a, b)]
+    unknown = [c for c in touching if c.verdict == "unknown"]
+    if unknown:
+        return Outcome(e, False, "the solver could not decide " + ", ".join(c.id for c in unknown))
+    if e.kind == "no_conflict":
+        if touching:
+            return Outcome(e, False, "found " + "; ".join(_describe(c) for c in touching))
+        return Outcome(e, True, "")
+    if not touching:
+        return Outcome(e, False, f"no conflict involves both {a} and {b}")
+    if e.status is None:
+        return Outcome(e, True, "")
+    for c in touching:
+        if c.resolution.status == e.status and (e.winner is None or c.resolution.winner == e.winner):
+            return Outcome(e, True, "")
+    return Outcome(e, False, "found " + "; ".join(_describe(c) for c in touching))

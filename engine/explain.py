@@ -1,0 +1,132 @@
+"""A checked norm in logic and in plain words (``treatycheck parse`` / ``explain``).
+
+``logic(world, norm)`` gives a first-order reading (``∀X ∈ parties(NAT) ∀A ∀V:
+armed_attack(A, V) ∧ V ∈ parties(NAT) → O assist(X, V)``); ``english(world, norm)``
+tells the same in the declared templates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import model as m
+from .fmt import term
+from .world import Norm, World
+
+_OP = {"obligation": "O", "prohibition": "F", "permission": "P", "right": "R"}
+_VERB = {
+    "obligation": "must see that",
+    "prohibition": "must not see that",
+    "permission": "may see that",
+    "right": "has the right to see that",
+}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def logic_cond(c: m.Cond, treaty: str | None) -> str:
+    """A condition in logical notation."""
+    if isinstance(c, m.Call):
+        return term(c)
+    if isinstance(c, m.Not):
+        return "¬" + _wrap(c.body, treaty)
+    if isinstance(c, m.And):
+        return " ∧ ".join(_wrap(i, treaty) for i in c.items)
+    if isinstance(c, m.Or):
+        return " ∨ ".join(_wrap(i, treaty) for i in c.items)
+    if isinstance(c, m.InGroup):
+        return f"{term(c.term)} ∈ {c.group}"
+    if isinstance(c, m.IsParty):
+        return f"{term(c.term)} {'∉' if c.negated else '∈'} parties({treaty})"
+    if isinstance(c, m.Same):
+        return f"{term(c.left)} {'≠' if c.negated else '='} {term(c.right)}"
+    if isinstance(c, m.Quant):
+        q = "∀" if c.quantifier == "every" else "∃"
+        dom = f"parties({treaty})" if c.domain == "party" else "Entity"
+        return f"{q}{c.var} ∈ {dom}: {_wrap(c.body, treaty)}"
+    if isinstance(c, m.Exists):
+        names = " ".join(f"∃{n}" for n, _ in c.vars)
+        return f"{names}: {_wrap(c.body, treaty)}"
+    raise TypeError(f"not a condition: {c!r}")
+
+
+def _wrap(c: m.Cond, treaty: str | None) -> str:
+    text = logic_cond(c, treaty)
+    return f"({text})" if isinstance(c, (m.And, m.Or, m.Quant, m.Exists)) else text
+
+
+def logic(world: World, norm: Norm) -> str:
+    """The norm as a quantified formula with a deontic operator (O, F, P, R)."""
+    parts = []
+    for name, type_ in norm.variables:
+        if isinstance(norm.bearer, m.Var) and name == norm.bearer.name:
+            dom = f"parties({norm.treaty})" + (f" ∩ {norm.bearer_group}" if norm.bearer_group else "")
+            parts.append(f"∀{name} ∈ {dom}")
+        else:
+            parts.append(f"∀{name}" + (" ∈ Action" if type_ == "action" else ""))
+    action = norm.action.var if isinstance(norm.action, m.AnyAction) else term(norm.action)
+    body = f"{_OP[norm.modality]} {action}"
+    if norm.condition is not None:
+        body = f"{logic_cond(norm.condition, norm.treaty)} → {body}"
+    return (" ".join(parts) + ": " if parts else "") + body
+
+
+def _tell_term(world: World, t: m.Term) -> str:
+    if isinstance(t, m.Call):
+        return _tell_call(world, t)
+    return t.name
+
+
+def _tell_call(world: World, c: m.Call) -> str:
+    pred = world.predicate(c.name)
+    if pred.template is None:
+        return term(c)
+    args = {p.name: _tell_term(world, a) for p, a in zip(pred.params, c.args, strict=True)}
+    return _PLACEHOLDER.sub(lambda mt: args.get(mt.group(1), mt.group(0)), pred.template)
+
+
+def english_cond(world: World, c: m.Cond, treaty: str | None) -> str:
+    """A condition told with the predicates' templates."""
+    if isinstance(c, m.Call):
+        return _tell_call(world, c)
+    if isinstance(c, m.Not):
+        return f"it is not the case that {english_cond(world, c.body, treaty)}"
+    if isinstance(c, m.And):
+        return " and ".join(_paren(world, i, treaty) for i in c.items)
+    if isinstance(c, m.Or):
+        return " or ".join(_paren(world, i, treaty) for i in c.items)
+    if isinstance(c, m.InGroup):
+        return f"{_tell_term(world, c.term)} is a member of {c.group}"
+    if isinstance(c, m.IsParty):
+        return f"{_tell_term(world, c.term)} is {'not ' if c.negated else ''}a party to {treaty}"
+    if isinstance(c, m.Same):
+        return f"{_tell_term(world, c.left)} is {'not ' if c.negated else ''}{_tell_term(world, c.right)}"
+    if isinstance(c, m.Quant):
+        dom = f"party {c.var} to {treaty}" if c.domain == "party" else f"entity {c.var}"
+        return f"{c.quantifier} {dom} is such that {english_cond(world, c.body, treaty)}"
+    if isinstance(c, m.Exists):
+        names = ", ".join(n for n, _ in c.vars)
+        return f"for some {names}, {english_cond(world, c.body, treaty)}"
+    raise TypeError(f"not a condition: {c!r}")
+
+
+def _paren(world: World, c: m.Cond, treaty: str | None) -> str:
+    text = english_cond(world, c, treaty)
+    return f"({text})" if isinstance(c, (m.And, m.Or)) else text
+
+
+def english(world: World, norm: Norm) -> str:
+    """The norm in plain words."""
+    if isinstance(norm.bearer, m.Const):
+        who = norm.bearer.name
+    elif norm.bearer_group:
+        who = f"Each member {norm.bearer.name} of {norm.bearer_group} that is a party to {norm.treaty}"
+    else:
+        who = f"Each party {norm.bearer.name} to {norm.treaty}"
+    if isinstance(norm.action, m.AnyAction):
+        what = f"{_VERB[norm.modality].replace(' see that', '')} take any action {norm.action.var}"
+    else:
+        what = f"{_VERB[norm.modality]} {_tell_call(world, norm.action)}"
+    out = f"{who} {what}"
+    if norm.condition is not None:
+        out += f", when {english_cond(world, norm.condition, norm.treaty)}"
+    return out + "."

@@ -1,0 +1,182 @@
+"""Syntax tree to canonical text (``treatycheck fmt``).
+
+``format_module(module) -> str``. The output parses back to an equal tree
+(``parse(format_module(t)) == t``), keeps every comment before the node it was
+attached to, and uses the fewest parentheses that keep the meaning.
+"""
+
+from __future__ import annotations
+
+from . import model as m
+
+
+def _string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def term(t: m.Term) -> str:
+    """A term as written: ``X``, ``US``, ``assist(X, Y)``."""
+    if isinstance(t, (m.Var, m.Const)):
+        return t.name
+    if not t.args:
+        return t.name + ("()" if t.parens else "")
+    return f"{t.name}({', '.join(term(a) for a in t.args)})"
+
+
+def _primary(c: m.Cond) -> str:
+    """A condition where the grammar wants a primary (a `not` body, a quantifier body)."""
+    if isinstance(c, (m.And, m.Or)):
+        return f"({condition(c)})"
+    return condition(c)
+
+
+def condition(c: m.Cond) -> str:
+    """A condition in the clause language with minimal parentheses."""
+    if isinstance(c, m.Call):
+        return term(c)
+    if isinstance(c, m.Not):
+        return f"not {_primary(c.body)}"
+    if isinstance(c, m.And):
+        return " and ".join(f"({condition(i)})" if isinstance(i, (m.Or, m.And)) else condition(i) for i in c.items)
+    if isinstance(c, m.Or):
+        return " or ".join(f"({condition(i)})" if isinstance(i, m.Or) else condition(i) for i in c.items)
+    if isinstance(c, m.InGroup):
+        return f"{term(c.term)} in {c.group}"
+    if isinstance(c, m.IsParty):
+        return f"{term(c.term)} is {'not ' if c.negated else ''}a party"
+    if isinstance(c, m.Same):
+        return f"{term(c.left)} is {'not ' if c.negated else ''}{term(c.right)}"
+    if isinstance(c, m.Quant):
+        return f"{c.quantifier} {c.domain} {c.var} satisfies {_primary(c.body)}"
+    if isinstance(c, m.Exists):
+        names = ", ".join(n for n, _ in c.vars)
+        return f"[some {names}] {_primary(c.body)}"
+    raise TypeError(f"not a condition: {c!r}")
+
+
+_MODAL = {"obligation": "shall", "prohibition": "shall not", "permission": "may", "right": "has the right to"}
+
+
+def subject(s: m.Subject) -> str:
+    if isinstance(s, m.EachParty):
+        return f"each party {s.var}"
+    if isinstance(s, m.EachMember):
+        return f"each member {s.var} of {s.group}"
+    return s.name
+
+
+def norm(n: m.Norm) -> str:
+    """A norm sentence on one line."""
+    action = f"take any action {n.action.var}" if isinstance(n.action, m.AnyAction) else term(n.action)
+    out = f"{subject(n.subject)} {_MODAL[n.modality]} {action}"
+    if n.condition is not None:
+        out += f" if {condition(n.condition)}"
+    if n.unless is not None:
+        out += f" unless {condition(n.unless)}"
+    return out + "."
+
+
+def precedence(p: m.Precedence) -> str:
+    if p.kind == "prevails_all":
+        return "this treaty prevails over all other treaties."
+    if p.kind == "prevails_over":
+        return f"this treaty prevails over {', '.join(p.treaties)}."
+    return f"this treaty is subject to {', '.join(p.treaties)}."
+
+
+def _comments(lines: list[str], comments: tuple[str, ...], indent: str) -> None:
+    lines.extend(indent + c for c in comments)
+
+
+def _title(t: str | None) -> str:
+    return f" {_string(t)}" if t is not None else ""
+
+
+def declaration(d: m.Item) -> str:
+    """A top-level declaration or expect sentence on one line."""
+    if isinstance(d, m.StateDecl):
+        return f"state {d.name}{_title(d.title)}."
+    if isinstance(d, (m.OrganizationDecl, m.GroupDecl)):
+        word = "organization" if isinstance(d, m.OrganizationDecl) else "group"
+        members = f" members {', '.join(d.members)}" if d.members else ""
+        return f"{word} {d.name}{_title(d.title)}{members}."
+    if isinstance(d, m.PredicateDecl):
+        params = ", ".join(p.name + (": action" if p.type == "action" else "") for p in d.params)
+        shown = f"({params})" if d.params or d.parens else ""
+        return f"{d.kind} {d.name}{shown}{_title(d.template)}."
+    if isinstance(d, m.AxiomDecl):
+        if d.kind == "excludes":
+            return f"axiom {d.name}: {term(d.left)} excludes {term(d.right)}."
+        cond = f" and {condition(d.condition)}" if d.condition is not None else ""
+        return f"axiom {d.name}: {term(d.left)}{cond} implies {term(d.right)}."
+    if isinstance(d, m.AssumeDecl):
+        return f"assume {d.name}: {condition(d.condition)}."
+    if isinstance(d, m.Expect):
+        if d.kind == "consistent":
+            return f"expect consistent {d.refs[0]}."
+        if d.kind == "no_conflict":
+            return f"expect no conflict {d.refs[0]} {d.refs[1]}."
+        res = f" resolved {d.status}" + (f" {d.winner}" if d.winner else "") if d.status else ""
+        return f"expect conflict {d.refs[0]} {d.refs[1]}{res}."
+    raise TypeError(f"not a declaration: {d!r}")
+
+
+def _party(p: m.PartyItem) -> str:
+    if isinstance(p, m.PartyEntity):
+        return p.name
+    if isinstance(p, m.PartyMembersOf):
+        return f"members of {p.name}"
+    return "all states"
+
+
+def treaty(t: m.Treaty) -> list[str]:
+    """A treaty in canonical layout, as lines."""
+    lines: list[str] = []
+    _comments(lines, t.comments, "")
+    head = f"treaty {t.id}{_title(t.title)}"
+    if t.signed:
+        head += f" signed {t.signed}"
+    if t.commitment:
+        head += " kind commitment"
+    lines.append(head + ":")
+    _comments(lines, t.parties_comments, "  ")
+    lines.append(f"  parties: {', '.join(_party(p) for p in t.parties)}.")
+    for art in t.articles:
+        lines.append("")
+        _comments(lines, art.comments, "  ")
+        lines.append(f"  article {art.id}{_title(art.title)}:")
+        for s in art.sentences:
+            _comments(lines, s.comments, "    ")
+            lines.append("    " + (norm(s) if isinstance(s, m.Norm) else precedence(s)))
+    return lines
+
+
+def format_module(module: m.Module) -> str:
+    """The whole file in canonical layout, ending with one newline."""
+    lines: list[str] = []
+    previous: type | None = None
+    for item in module.items:
+        kind = type(item)
+        if lines and (kind is m.Treaty or previous is m.Treaty or (kind is not previous and _group(kind) != _group(previous))):
+            lines.append("")
+        if isinstance(item, m.Treaty):
+            lines.extend(treaty(item))
+        else:
+            _comments(lines, item.comments, "")
+            lines.append(declaration(item))
+        previous = kind
+    if module.trailing_comments:
+        if lines:
+            lines.append("")
+        lines.extend(module.trailing_comments)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _group(kind: type | None) -> str:
+    if kind in (m.StateDecl, m.OrganizationDecl, m.GroupDecl):
+        return "entities"
+    if kind is m.PredicateDecl:
+        return "predicates"
+    if kind in (m.AxiomDecl, m.AssumeDecl):
+        return "rules"
+    return "other"

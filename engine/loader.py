@@ -1,0 +1,133 @@
+"""Files to a world: reading, decoding, the built-in library, parse and resolve.
+
+``load_world(paths, builtin, against) -> World``. Reading problems (missing file,
+directory without ``.treaty`` files, bad UTF-8, empty or oversized file) become
+diagnostics with code E100, like any other error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from . import model as m
+from .diagnostics import Diagnostic, TreatyError, TreatySyntaxError
+from .resolve import resolve
+from .syntax import parse
+from .world import World
+
+#: Largest file accepted, in bytes. A register of thousands of treaties is split in
+#: files far below this; a larger file is almost surely not a treaty file.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+BUILTIN_PREFIX = "builtin:rules/"
+
+
+def _error(file: str, message: str, help: str | None = None) -> TreatyError:
+    span = m.Span(file, 0, 0, 0, 0)
+    return TreatySyntaxError([Diagnostic("E100", "error", message, span, (), help)])
+
+
+def builtin_sources() -> list[tuple[str, str]]:
+    """The built-in library as (``builtin:rules/FILE``, text), sorted by name."""
+    root = resources.files("treatycheck.rules")
+    out = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".treaty"):
+            out.append((BUILTIN_PREFIX + entry.name, entry.read_text(encoding="utf-8")))
+    return out
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files named directly, plus every ``*.treaty`` below a named directory (sorted)."""
+    out: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            found = sorted(str(f) for f in Path(p).rglob("*.treaty") if f.is_file())
+            if not found:
+                raise _error(p, f"directory `{p}` holds no `.treaty` files", "name .treaty files or a folder that has some")
+            out.extend(found)
+        else:
+            out.append(p)
+    seen: set[str] = set()
+    unique = []
+    for f in out:
+        key = os.path.normpath(f)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def read_source(path: str) -> str:
+    """Read one file as UTF-8 text, or raise a TreatyError that says why not."""
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        raise _error(path, f"no such file `{path}`", "check the path") from None
+    except OSError as e:
+        raise _error(path, f"cannot read `{path}`: {e.strerror or e}") from None
+    if os.path.isdir(path):
+        raise _error(path, f"`{path}` is a directory")
+    if size > MAX_FILE_BYTES:
+        raise _error(
+            path,
+            f"`{path}` is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)",
+            "split the register into several files",
+        )
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise _error(path, f"cannot read `{path}`: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        span = m.Span(path, line, column, line, column + 1)
+        diag = Diagnostic("E100", "error", f"`{path}` is not valid UTF-8 (byte 0x{data[e.start]:02x})", span, (), "save the file as UTF-8")
+        raise TreatySyntaxError([diag]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise _error(path, f"`{path}` is empty", "a treaty file holds declarations, treaties or expect sentences")
+    return text
+
+
+def parse_sources(sources: Sequence[tuple[str, str]]) -> list[m.Module]:
+    """Parse (file, text) pairs; syntax errors of all files are gathered."""
+    modules, diags, texts = [], [], {}
+    for file, text in sources:
+        texts[file] = text
+        try:
+            modules.append(parse(text, file))
+        except TreatyError as e:
+            diags.extend(e.diagnostics)
+    if diags:
+        raise TreatySyntaxError(diags, texts)
+    return modules
+
+
+def load_world(
+    paths: Sequence[str] = (),
+    builtin: bool = True,
+    against: Sequence[str] = (),
+    texts: Sequence[tuple[str, str]] = (),
+) -> World:
+    """Read files (and in-memory ``texts``) into one checked world.
+
+    The files in ``paths`` and ``texts`` are the user's; ``against`` files and the
+    built-in library are context (their own conflicts are reported only with --all).
+    """
+    user: list[tuple[str, str]] = [(f, read_source(f)) for f in expand_paths(paths)]
+    user += list(texts)
+    context = [(f, read_source(f)) for f in expand_paths(against)]
+    if builtin:
+        context = builtin_sources() + context
+    user_names = {f for f, _ in user}
+    context = [(f, t) for f, t in context if f not in user_names]
+    modules = parse_sources(user + context)
+    return resolve(modules, user_files=sorted(user_names))

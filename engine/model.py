@@ -1,0 +1,407 @@
+"""The syntax tree of the clause language: frozen dataclasses with source spans.
+
+Every node carries a :class:`Span` that is left out of equality and hashing, so two
+trees that say the same thing compare equal wherever they were written (this is what
+makes ``parse(fmt(tree)) == tree`` a meaningful round trip). Nothing here imports
+anything else of ours; every later stage builds on these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a node was written: 1-based line and column, end exclusive.
+
+    ``breadcrumb`` is the legal path (treaty > article > sentence), filled in for
+    nodes inside treaties, so a message can say where it is in the treaty's terms.
+    """
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start_pos: int = 0
+    end_pos: int = 0
+    breadcrumb: tuple[str, ...] = ()
+
+
+NO_SPAN = Span("<none>", 0, 0, 0, 0)
+
+
+def _span() -> Span:
+    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------ terms
+
+
+@dataclass(frozen=True)
+class Var:
+    """A variable: one capital letter and optional digits (``X``, ``V2``)."""
+
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Const:
+    """An entity name used as a term (``US``, ``NATO``)."""
+
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Call:
+    """``name(arg, ...)``: an atom of a fact, judgement or action; as a term, an action."""
+
+    name: str
+    args: tuple["Term", ...]
+    span: Span = _span()
+    parens: bool = field(default=True, compare=False, repr=False)
+
+
+Term = Union[Var, Const, Call]
+
+
+# ------------------------------------------------------------------ conditions
+
+
+@dataclass(frozen=True)
+class Not:
+    """``not C``."""
+
+    body: "Cond"
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class And:
+    """``C and C and ...`` (two or more items)."""
+
+    items: tuple["Cond", ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Or:
+    """``C or C or ...`` (two or more items)."""
+
+    items: tuple["Cond", ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class InGroup:
+    """``T in GROUP``: T is a member of an organization or group."""
+
+    term: Term
+    group: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class IsParty:
+    """``T is a party`` (or ``is not a party`` when ``negated``), to the norm's treaty."""
+
+    term: Term
+    negated: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Same:
+    """``T is U`` (or ``T is not U`` when ``negated``)."""
+
+    left: Term
+    right: Term
+    negated: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Quant:
+    """``every|some party|entity V satisfies C``."""
+
+    quantifier: str  # "every" | "some"
+    domain: str  # "party" | "entity"
+    var: str
+    body: "Cond"
+    span: Span = _span()
+
+
+Cond = Union[Call, Not, And, Or, InGroup, IsParty, Same, Quant]
+
+
+# ------------------------------------------------------------------ declarations
+
+
+@dataclass(frozen=True)
+class StateDecl:
+    """``state US "United States of America".``"""
+
+    name: str
+    title: str | None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrganizationDecl:
+    """``organization NATO "..." members US, PL.`` (members may be omitted)."""
+
+    name: str
+    title: str | None
+    members: tuple[str, ...] | None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupDecl:
+    """``group NEW "..." members PL.``: a named set that is not itself an entity."""
+
+    name: str
+    title: str | None
+    members: tuple[str, ...] | None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Param:
+    """A predicate parameter; ``type`` is ``entity`` or ``action``."""
+
+    name: str
+    type: str = "entity"
+    explicit: bool = field(default=False, compare=False, repr=False)
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class PredicateDecl:
+    """``action|fact|judgement name(params) "template".``"""
+
+    kind: str  # "action" | "fact" | "judgement"
+    name: str
+    params: tuple[Param, ...]
+    template: str | None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+    parens: bool = field(default=True, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AxiomDecl:
+    """``axiom NAME: A [and C] implies B.`` or ``axiom NAME: A excludes B.``"""
+
+    name: str
+    kind: str  # "implies" | "excludes"
+    left: Call
+    condition: Cond | None
+    right: Call
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssumeDecl:
+    """``assume NAME: C.``"""
+
+    name: str
+    condition: Cond
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+# ------------------------------------------------------------------ treaties
+
+
+@dataclass(frozen=True)
+class PartyEntity:
+    """A party named directly."""
+
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class PartyMembersOf:
+    """``members of ORG_OR_GROUP``."""
+
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class PartyAllStates:
+    """``all states``: every declared state."""
+
+    span: Span = _span()
+
+
+PartyItem = Union[PartyEntity, PartyMembersOf, PartyAllStates]
+
+
+@dataclass(frozen=True)
+class EachParty:
+    """Subject ``each party X``."""
+
+    var: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class EachMember:
+    """Subject ``each member X of ORG``."""
+
+    var: str
+    group: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class NamedBearer:
+    """Subject naming one entity (``RU shall ...``)."""
+
+    name: str
+    span: Span = _span()
+
+
+Subject = Union[EachParty, EachMember, NamedBearer]
+
+
+@dataclass(frozen=True)
+class AnyAction:
+    """``take any action A``."""
+
+    var: str
+    span: Span = _span()
+
+
+MODALITIES = ("obligation", "prohibition", "permission", "right")
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A norm sentence. ``modality`` is one of :data:`MODALITIES`.
+
+    ``text`` is the sentence as written, whitespace folded; ``modality_span`` points
+    at the modal words (``shall not``) so a report can underline them.
+    """
+
+    subject: Subject
+    modality: str
+    action: Call | AnyAction
+    condition: Cond | None
+    unless: Cond | None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+    text: str = field(default="", compare=False, repr=False)
+    modality_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """A precedence sentence.
+
+    ``kind`` is ``prevails_all`` (no ``treaties``), ``prevails_over`` or ``subject_to``.
+    """
+
+    kind: str
+    treaties: tuple[str, ...]
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+    text: str = field(default="", compare=False, repr=False)
+
+
+Sentence = Union[Norm, Precedence]
+
+
+@dataclass(frozen=True)
+class Article:
+    """``article ID ["Title"]:`` and its sentences."""
+
+    id: str
+    title: str | None
+    sentences: tuple[Sentence, ...]
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Treaty:
+    """``treaty ID "Title" [signed DATE] [kind commitment]:`` with parties and articles."""
+
+    id: str
+    title: str | None
+    signed: str | None
+    commitment: bool
+    parties: tuple[PartyItem, ...]
+    articles: tuple[Article, ...]
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+    parties_comments: tuple[str, ...] = ()
+    parties_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Expect:
+    """An ``expect`` sentence.
+
+    ``kind`` is ``conflict``, ``no_conflict`` or ``consistent``; ``refs`` holds two refs
+    (or the treaty id for ``consistent``); ``status``/``winner`` the optional
+    ``resolved STATUS [WINNER]``.
+    """
+
+    kind: str
+    refs: tuple[str, ...]
+    status: str | None = None
+    winner: str | None = None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+Declaration = Union[StateDecl, OrganizationDecl, GroupDecl, PredicateDecl, AxiomDecl, AssumeDecl]
+Item = Union[Declaration, Treaty, Expect]
+
+
+@dataclass(frozen=True)
+class Module:
+    """One parsed file: its items in source order and the comments after the last."""
+
+    file: str
+    items: tuple[Item, ...]
+    trailing_comments: tuple[str, ...] = ()
+    source: str = field(default="", compare=False, repr=False)
+
+
+# ------------------------------------------------------------------ internal forms
+# Produced by resolution, never written by a user: local variables made explicit.
+
+
+@dataclass(frozen=True)
+class Exists:
+    """Some binding of ``vars`` (pairs of name and type) satisfies ``body``.
+
+    Resolution wraps a norm's local variables in this at the smallest ``not`` or
+    ``unless`` that holds all their uses (LANGUAGE.md's "some entity" reading).
+    """
+
+    vars: tuple[tuple[str, str], ...]
+    body: "Cond"
+    span: Span = _span()
+
+
+KEYWORDS = frozenset(
+    """state organization group members action fact judgement axiom assume treaty signed kind
+    commitment parties of all states article each party member shall not may has the right to
+    take any if unless and or in is a every some entity satisfies this prevails over other
+    treaties subject expect conflict no consistent resolved implies excludes deadlock
+    unresolved""".split()
+)

@@ -1,0 +1,172 @@
+"""The report: frozen dataclasses for conflicts, and the JSON form (``treatycheck/report/v1``).
+
+Renderers for people live beside this (``report.text``); this module only holds the
+data and its canonical JSON, which is byte-identical for the same input apart from
+``summary.seconds`` and ``summary.queries``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic
+from ..precedence import Resolution
+
+SCHEMA = "treatycheck/report/v1"
+
+
+@dataclass(frozen=True)
+class NormRef:
+    """One clause of a conflict, with where it was written."""
+
+    ref: str
+    treaty: str
+    article: str
+    sentence: int
+    modality: str
+    commitment: bool
+    file: str
+    line: int
+    column: int
+    text: str
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
+    modality_line: int = field(default=0, compare=False)
+    modality_column: int = field(default=0, compare=False)
+    modality_end_column: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ref": self.ref,
+            "treaty": self.treaty,
+            "article": self.article,
+            "sentence": self.sentence,
+            "modality": self.modality,
+            "commitment": self.commitment,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The scenario in which a conflict bites: atoms as written, and the story in English."""
+
+    facts: tuple[str, ...]
+    judgements: tuple[str, ...]
+    absent: tuple[str, ...]
+    actions: tuple[str, ...]
+    story: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "facts": list(self.facts),
+            "judgements": list(self.judgements),
+            "absent": list(self.absent),
+            "actions": list(self.actions),
+            "story": self.story,
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A minimal set of clauses that one bearer cannot honour at once.
+
+    ``verdict`` is ``proved`` (a scenario was found and replayed) or ``unknown`` (the
+    solver gave up; no scenario; severity error).
+    """
+
+    id: str
+    kind: str
+    verdict: str
+    severity: str
+    bearer: str | None
+    bearers: tuple[str, ...]
+    norms: tuple[NormRef, ...]
+    axioms: tuple[str, ...]
+    scenario: Scenario | None
+    resolution: Resolution
+    headline: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "verdict": self.verdict,
+            "severity": self.severity,
+            "bearer": self.bearer,
+            "bearers": list(self.bearers),
+            "norms": [n.to_dict() for n in self.norms],
+            "axioms": list(self.axioms),
+            "scenario": self.scenario.to_dict() if self.scenario else None,
+            "resolution": self.resolution.to_dict(),
+        }
+
+    def involves(self, ref: str) -> bool:
+        """Does this conflict involve ``ref``? A bare ``T:A`` matches any sentence of it."""
+        for n in self.norms:
+            if n.ref == ref or (("#" not in ref) and n.ref.split("#")[0] == ref):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts for the closing line; ``seconds`` and ``queries`` vary between runs."""
+
+    errors: int
+    warnings: int
+    unknown: int
+    norms: int
+    queries: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "unknown": self.unknown,
+            "norms": self.norms,
+            "queries": self.queries,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a check found, in canonical order (conflicts by id, inputs by file)."""
+
+    version: str
+    inputs: tuple[tuple[str, tuple[str, ...]], ...]
+    conflicts: tuple[Conflict, ...]
+    summary: Summary
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "schema": SCHEMA,
+            "tool": {"name": "treatycheck", "version": self.version},
+            "inputs": [{"file": f, "treaties": list(ts)} for f, ts in self.inputs],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "summary": self.summary.to_dict(),
+        }
+        if self.diagnostics:
+            out["diagnostics"] = [d.to_dict() for d in self.diagnostics]
+        return out
+
+    def to_json(self) -> str:
+        """The JSON report as a string (2-space indent, keys in schema order)."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def worst(self) -> str | None:
+        """``error``, ``warning`` or None: the most severe finding."""
+        sev = {c.severity for c in self.conflicts}
+        return "error" if "error" in sev else "warning" if "warning" in sev else None
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebooks
+        import html
+
+        return "<pre>" + html.escape(self.to_json()) + "</pre>"

@@ -1,0 +1,94 @@
+"""The text report, written for an analyst rather than a logician.
+
+``render_text(report, sources, paint) -> str``. Each conflict shows both clauses with
+their source lines and the modal words underlined, the bearers, the scenario in the
+treaty's own words, the axioms used and the precedence reasoning; errors first, then
+warnings; a closing count. ``paint(text, style)`` adds colour (identity when plain).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Callable, Mapping
+
+from . import Conflict, NormRef, Report
+
+Paint = Callable[[str, str], str]
+
+_ROLE = {"obligation": "obliges", "prohibition": "prohibits", "permission": "permits", "right": "grants the right"}
+
+
+def _plain(text: str, style: str) -> str:
+    return text
+
+
+def _display(file: str) -> str:
+    return file.replace("builtin:", "", 1) if file.startswith("builtin:") else file
+
+
+def _snippet(n: NormRef, sources: Mapping[str, str], paint: Paint, marker: str) -> list[str]:
+    out = [f"  {paint(marker, 'blue')} {_display(n.file)}:{n.line}:{n.column}"]
+    text = sources.get(n.file)
+    line_no = n.modality_line or n.line
+    if text is None:
+        return out + [f"   = {n.text}"]
+    lines = text.split("\n")
+    if not 0 < line_no <= len(lines):
+        return out
+    gutter = str(line_no)
+    pad = " " * max(len(gutter), 2)
+    src = lines[line_no - 1].rstrip().expandtabs(1)
+    col = n.modality_column or n.column
+    width = max(1, (n.modality_end_column or col + 1) - col)
+    out.append(f"{pad} {paint('|', 'blue')}")
+    out.append(f"{gutter.rjust(len(pad))} {paint('|', 'blue')} {src}")
+    label = f"{n.ref} {_ROLE[n.modality]}"
+    out.append(f"{pad} {paint('|', 'blue')} {' ' * (col - 1)}{paint('^' * width + ' ' + label, 'bold')}")
+    return out
+
+
+def _note(label: str, body: str, paint: Paint) -> list[str]:
+    prefix = f"   = {label}: "
+    wrapped = textwrap.wrap(body, width=max(40, 100 - len(prefix)), break_on_hyphens=False) or [""]
+    out = [paint("   = ", "blue") + paint(label + ":", "bold") + " " + wrapped[0]]
+    out += [" " * len(prefix) + w for w in wrapped[1:]]
+    return out
+
+
+def render_conflict(c: Conflict, sources: Mapping[str, str], paint: Paint = _plain) -> str:
+    """One conflict as a block of text."""
+    style = "bold red" if c.severity == "error" else "bold yellow"
+    head = paint(f"{c.severity}[{c.kind}]", style) + paint(f": {c.headline}", "bold")
+    lines = [head]
+    for i, n in enumerate(sorted(c.norms, key=lambda n: (not n.file.startswith("builtin:"), n.ref), reverse=True)):
+        lines += _snippet(n, sources, paint, "-->" if i == 0 else ":::")
+    if c.verdict == "unknown":
+        lines += _note("verdict", "unknown: the solver gave up within the time limit; this is not a proof of consistency", paint)
+    if c.bearers:
+        lines += _note("bearers", ", ".join(c.bearers), paint)
+    if c.scenario is not None:
+        lines += _note("scenario", c.scenario.story, paint)
+    if c.axioms:
+        lines += _note("axioms", ", ".join(c.axioms), paint)
+    r = c.resolution
+    lines += _note("precedence", f"{r.status}. {r.reason}", paint)
+    return "\n".join(lines)
+
+
+def render_text(report: Report, sources: Mapping[str, str], paint: Paint = _plain) -> str:
+    """The whole report: errors, then warnings, then the closing count."""
+    blocks = []
+    for severity in ("error", "warning"):
+        for c in report.conflicts:
+            if c.severity == severity:
+                blocks.append(render_conflict(c, sources, paint))
+    s = report.summary
+    closing = (
+        f"{s.errors} error{'s' if s.errors != 1 else ''}, {s.warnings} warning{'s' if s.warnings != 1 else ''}"
+        + (f", {s.unknown} unknown" if s.unknown else "")
+        + f" in {s.norms} norm{'s' if s.norms != 1 else ''} ({s.seconds:.2f} s)"
+    )
+    if not report.conflicts:
+        closing = "no conflicts: " + closing
+    blocks.append(paint(closing, "bold"))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,535 @@
+"""Text to syntax tree: the only module that imports Lark.
+
+``parse(text, file) -> Module``. The grammar (``grammar/treaty.lark``, shipped in the
+package) is parsed with LALR and a contextual lexer; the transformer runs inside the
+parse, so no intermediate Lark tree is built, and every node's span is computed from
+its first and last token. Lark's exceptions are turned into
+:class:`~treatycheck.diagnostics.TreatySyntaxError` with a readable "expected ...".
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import model as m
+from .diagnostics import Diagnostic, TreatySyntaxError
+
+#: Deepest nesting of conditions and terms accepted; later stages recurse over the
+#: tree, so a pathological file is refused here with a clear message instead.
+MAX_DEPTH = 200
+
+_local = threading.local()
+
+
+class _TooDeep(Exception):
+    def __init__(self, token: Token):
+        self.token = token
+
+
+def _pos(x: Any) -> tuple[int, int, int, int, int, int] | None:
+    """(line, column, end_line, end_column, start_pos, end_pos) of a token or node."""
+    if isinstance(x, Token):
+        return (x.line, x.column, x.end_line, x.end_column, x.start_pos, x.end_pos)  # type: ignore[return-value]
+    span = getattr(x, "span", None)
+    if isinstance(span, m.Span):
+        return (span.line, span.column, span.end_line, span.end_column, span.start_pos, span.end_pos)
+    return None
+
+
+def _span(children: list[Any]) -> m.Span:
+    first = next((p for p in map(_pos, children) if p), None)
+    last = next((p for p in map(_pos, reversed(children)) if p), None)
+    if first is None or last is None:
+        return m.NO_SPAN
+    return m.Span(_local.file, first[0], first[1], last[2], last[3], first[4], last[5])
+
+
+def _tokens(children: list[Any], *types: str) -> list[Token]:
+    return [c for c in children if isinstance(c, Token) and c.type in types]
+
+
+def _nodes(children: list[Any]) -> list[Any]:
+    return [c for c in children if not isinstance(c, Token)]
+
+
+def _string(tok: Token | None) -> str | None:
+    if tok is None:
+        return None
+    body = tok.value[1:-1]
+    if "\\" not in body:
+        return body
+    out, i = [], 0
+    while i < len(body):
+        if body[i] == "\\" and i + 1 < len(body):
+            out.append(body[i + 1])
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+def _first(children: list[Any], type_: str) -> Token | None:
+    return next((c for c in children if isinstance(c, Token) and c.type == type_), None)
+
+
+def _depth_check(node: Any, children: list[Any]) -> Any:
+    depths = _local.depths
+    d = 1 + max((depths.get(id(c), 0) for c in children if not isinstance(c, Token)), default=0)
+    if d > MAX_DEPTH:
+        tok = next((c for c in children if isinstance(c, Token)), None)
+        raise _TooDeep(tok)  # type: ignore[arg-type]
+    depths[id(node)] = d
+    _local.keep.append(node)  # ids stay unique while the parse runs
+    return node
+
+
+class _Build(Transformer):  # type: ignore[type-arg]
+    """Builds model nodes while the LALR parser reduces (keep_all_tokens is on)."""
+
+    # ---- terms and conditions
+    def variable(self, c: list[Any]) -> m.Var:
+        return m.Var(c[0].value, _span(c))
+
+    def constant(self, c: list[Any]) -> m.Const:
+        return m.Const(c[0].value, _span(c))
+
+    def call(self, c: list[Any]) -> m.Call:
+        args = tuple(_nodes(c))
+        return _depth_check(m.Call(c[0].value, args, _span(c), parens=len(c) > 1), c)
+
+    def negated(self, c: list[Any]) -> m.Not:
+        return _depth_check(m.Not(_nodes(c)[0], _span(c)), c)
+
+    def parenthesised(self, c: list[Any]) -> Any:
+        inner = _nodes(c)[0]
+        _depth_check(inner, c)
+        return inner
+
+    def conjunction(self, c: list[Any]) -> m.And:
+        return _depth_check(m.And(tuple(_nodes(c)), _span(c)), c)
+
+    def disjunction(self, c: list[Any]) -> m.Or:
+        return _depth_check(m.Or(tuple(_nodes(c)), _span(c)), c)
+
+    def membership(self, c: list[Any]) -> m.InGroup:
+        return m.InGroup(c[0], c[2].value, _span(c))
+
+    def is_party(self, c: list[Any]) -> m.IsParty:
+        return m.IsParty(c[0], False, _span(c))
+
+    def is_not_party(self, c: list[Any]) -> m.IsParty:
+        return m.IsParty(c[0], True, _span(c))
+
+    def same(self, c: list[Any]) -> m.Same:
+        return m.Same(c[0], c[2], False, _span(c))
+
+    def not_same(self, c: list[Any]) -> m.Same:
+        return m.Same(c[0], c[3], True, _span(c))
+
+    def quantifier(self, c: list[Any]) -> Token:
+        return c[0]
+
+    def domain(self, c: list[Any]) -> Token:
+        return c[0]
+
+    def quantified(self, c: list[Any]) -> m.Quant:
+        node = m.Quant(c[0].value, c[1].value, c[2].value, c[4], _span(c))
+        return _depth_check(node, c)
+
+    # ---- declarations
+    def state_decl(self, c: list[Any]) -> m.StateDecl:
+        return m.StateDecl(c[1].value, _string(_first(c, "STRING")), _span(c))
+
+    def members(self, c: list[Any]) -> tuple[str, ...]:
+        return tuple(t.value for t in _tokens(c, "UNAME"))
+
+    def organization_decl(self, c: list[Any]) -> m.OrganizationDecl:
+        members = next((x for x in c if isinstance(x, tuple)), None)
+        return m.OrganizationDecl(c[1].value, _string(_first(c, "STRING")), members, _span(c))
+
+    def group_decl(self, c: list[Any]) -> m.GroupDecl:
+        members = next((x for x in c if isinstance(x, tuple)), None)
+        return m.GroupDecl(c[1].value, _string(_first(c, "STRING")), members, _span(c))
+
+    def predicate_kind(self, c: list[Any]) -> Token:
+        return c[0]
+
+    def param_type(self, c: list[Any]) -> Token:
+        return c[0]
+
+    def param(self, c: list[Any]) -> m.Param:
+        if len(c) == 3:
+            return m.Param(c[0].value, c[2].value, True, _span(c))
+        return m.Param(c[0].value, "entity", False, _span(c))
+
+    def params(self, c: list[Any]) -> tuple[m.Param, ...]:
+        return tuple(x for x in c if isinstance(x, m.Param))
+
+    def predicate_decl(self, c: list[Any]) -> m.PredicateDecl:
+        params = next((x for x in c if isinstance(x, tuple)), None)
+        return m.PredicateDecl(
+            c[0].value,
+            c[1].value,
+            params or (),
+            _string(_first(c, "STRING")),
+            _span(c),
+            parens=params is not None,
+        )
+
+    def implies_axiom(self, c: list[Any]) -> m.AxiomDecl:
+        nodes = _nodes(c)
+        cond = nodes[1] if len(nodes) == 3 else None
+        return m.AxiomDecl(c[1].value, "implies", nodes[0], cond, nodes[-1], _span(c))
+
+    def excludes_axiom(self, c: list[Any]) -> m.AxiomDecl:
+        nodes = _nodes(c)
+        return m.AxiomDecl(c[1].value, "excludes", nodes[0], None, nodes[1], _span(c))
+
+    def assume_decl(self, c: list[Any]) -> m.AssumeDecl:
+        return m.AssumeDecl(c[1].value, _nodes(c)[0], _span(c))
+
+    # ---- treaties
+    def signed(self, c: list[Any]) -> tuple[str, Token]:
+        return ("signed", c[1])
+
+    def commitment(self, c: list[Any]) -> tuple[str, Token]:
+        return ("commitment", c[1])
+
+    def party_entity(self, c: list[Any]) -> m.PartyEntity:
+        return m.PartyEntity(c[0].value, _span(c))
+
+    def party_members_of(self, c: list[Any]) -> m.PartyMembersOf:
+        return m.PartyMembersOf(c[2].value, _span(c))
+
+    def party_all_states(self, c: list[Any]) -> m.PartyAllStates:
+        return m.PartyAllStates(_span(c))
+
+    def parties(self, c: list[Any]) -> tuple[tuple[m.PartyItem, ...], m.Span]:
+        return (tuple(_nodes(c)), _span(c))
+
+    def treaty(self, c: list[Any]) -> m.Treaty:
+        options = [x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str)]
+        signed = next((o[1].value for o in options if o[0] == "signed"), None)
+        commitment = any(o[0] == "commitment" for o in options)
+        parties, parties_span = next(x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], m.Span))
+        articles = tuple(x for x in c if isinstance(x, m.Article))
+        span = _span(c)
+        _local.options[span.start_pos] = options  # duplicates are reported by resolve
+        return m.Treaty(
+            c[1].value,
+            _string(_first(c, "STRING")),
+            signed,
+            commitment,
+            parties,
+            articles,
+            span,
+            parties_span=parties_span,
+        )
+
+    def article(self, c: list[Any]) -> m.Article:
+        sentences = tuple(x for x in c if isinstance(x, (m.Norm, m.Precedence)))
+        return m.Article(c[1].value, _string(_first(c, "STRING")), sentences, _span(c))
+
+    def each_party(self, c: list[Any]) -> m.EachParty:
+        return m.EachParty(c[2].value, _span(c))
+
+    def each_member(self, c: list[Any]) -> m.EachMember:
+        return m.EachMember(c[2].value, c[4].value, _span(c))
+
+    def named_bearer(self, c: list[Any]) -> m.NamedBearer:
+        return m.NamedBearer(c[0].value, _span(c))
+
+    def obligation(self, c: list[Any]) -> tuple[str, m.Span]:
+        return ("obligation", _span(c))
+
+    def prohibition(self, c: list[Any]) -> tuple[str, m.Span]:
+        return ("prohibition", _span(c))
+
+    def permission(self, c: list[Any]) -> tuple[str, m.Span]:
+        return ("permission", _span(c))
+
+    def right(self, c: list[Any]) -> tuple[str, m.Span]:
+        return ("right", _span(c))
+
+    def norm_action(self, c: list[Any]) -> m.Call:
+        return c[0]  # type: ignore[no-any-return]
+
+    def any_action(self, c: list[Any]) -> m.AnyAction:
+        return m.AnyAction(c[3].value, _span(c))
+
+    def norm_if(self, c: list[Any]) -> tuple[str, Any]:
+        return ("if", c[1])
+
+    def norm_unless(self, c: list[Any]) -> tuple[str, Any]:
+        return ("unless", c[1])
+
+    def norm(self, c: list[Any]) -> m.Norm:
+        modality, modality_span = c[1]
+        cond = next((x[1] for x in c[3:] if isinstance(x, tuple) and x[0] == "if"), None)
+        unless = next((x[1] for x in c[3:] if isinstance(x, tuple) and x[0] == "unless"), None)
+        span = _span(c)
+        text = " ".join(_local.text[span.start_pos : span.end_pos].split())
+        return m.Norm(c[0], modality, c[2], cond, unless, span, text=text, modality_span=modality_span)
+
+    def _precedence(self, kind: str, c: list[Any]) -> m.Precedence:
+        span = _span(c)
+        names = tuple(t.value for t in _tokens(c, "UNAME"))
+        text = " ".join(_local.text[span.start_pos : span.end_pos].split())
+        return m.Precedence(kind, names, span, text=text)
+
+    def prevails_all(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("prevails_all", c)
+
+    def prevails_over(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("prevails_over", c)
+
+    def subject_to(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("subject_to", c)
+
+    # ---- expectations
+    def status(self, c: list[Any]) -> Token:
+        return c[0]
+
+    def expect_conflict(self, c: list[Any]) -> m.Expect:
+        refs = tuple(t.value for t in _tokens(c, "REF"))
+        status = next((x.value for x in c if isinstance(x, Token) and x.type in _STATUS_TYPES), None)
+        winner = _first(c, "UNAME")
+        return m.Expect("conflict", refs, status, winner.value if winner else None, _span(c))
+
+    def expect_no_conflict(self, c: list[Any]) -> m.Expect:
+        return m.Expect("no_conflict", tuple(t.value for t in _tokens(c, "REF")), span=_span(c))
+
+    def expect_consistent(self, c: list[Any]) -> m.Expect:
+        return m.Expect("consistent", (c[2].value,), span=_span(c))
+
+    def start(self, c: list[Any]) -> list[Any]:
+        return c
+
+
+_STATUS_TYPES = {"PREVAILS", "DEADLOCK", "UNRESOLVED"}
+
+
+def _on_comment(tok: Token) -> Token:
+    _local.comments.append(tok)
+    return tok
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("treatycheck.grammar").joinpath("treaty.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        transformer=_Build(),
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _on_comment},
+    )
+
+
+def grammar_terminals() -> dict[str, str]:
+    """Terminal name -> how to say it to a person (``SHALL`` -> `` `shall` ``)."""
+    words = {
+        "UNAME": "a name in capitals (an entity, group or treaty id)",
+        "VARIABLE": "a variable (one capital letter, e.g. `X`)",
+        "NAME": "a lower-case name",
+        "STRING": 'a quoted string ("...")',
+        "ARTICLE_ID": "an article id (e.g. `5`, `2.1`, `IV`)",
+        "REF": "a reference `TREATY:ARTICLE`",
+        "DATE": "a date YYYY-MM-DD",
+        "$END": "the end of the file",
+    }
+    out = {}
+    for term in _parser().terminals:
+        if term.name in words:
+            out[term.name] = words[term.name]
+        elif term.pattern.type == "str":
+            out[term.name] = f"`{term.pattern.value}`"
+        else:
+            out[term.name] = term.name.lower()
+    out["$END"] = words["$END"]
+    return out
+
+
+def _expected_words(expected: set[str] | list[str]) -> str:
+    words = grammar_terminals()
+    names = sorted({words.get(e, e) for e in expected if e not in ("WS", "COMMENT")})
+    if not names:
+        return ""
+    if len(names) > 8:
+        names = names[:8] + ["..."]
+    return "expected " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1])
+
+
+_HINTS: list[tuple[str, str]] = [
+    ("$END", "every sentence ends with a full stop `.`"),
+]
+
+
+def _syntax_diagnostic(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
+    line = err.line if err.line and err.line > 0 else text.count("\n") + 1
+    column = err.column if err.column and err.column > 0 else 1
+    help_: str | None = None
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        message = f"unexpected character `{ch}`"
+        allowed = err.allowed or set()
+        help_ = _expected_words(allowed) or None
+        if ch == "#":
+            help_ = "a comment `#` must start a line or follow a space"
+        elif ch.islower() or ch.isupper():
+            help_ = (help_ or "") + (
+                "; variables are one capital letter (`X`), entity names two or more capitals (`US`),"
+                " predicates lower case (`assist`)"
+            )
+        end_col = column + 1
+    elif isinstance(err, UnexpectedEOF):
+        message = "unexpected end of file"
+        help_ = _expected_words(err.expected) or None
+        end_col = column + 1
+    else:
+        assert isinstance(err, UnexpectedToken)
+        tok = err.token
+        if tok.type == "$END":
+            message = "unexpected end of file"
+            line, column = _end_position(text)
+            end_col = column + 1
+        else:
+            message = f"unexpected `{tok.value}`"
+            end_col = (tok.end_column or column + 1) if tok.end_line == tok.line else column + 1
+        expected = set(err.expected)
+        help_ = _expected_words(expected) or None
+        if tok.type == "VARIABLE" and "UNAME" in expected:
+            help_ = f"`{tok.value}` is a variable (one capital letter); names of entities, groups and treaties have two or more capitals, e.g. `{tok.value}{tok.value}`"
+        elif tok.type == "UNAME" and "VARIABLE" in expected and "UNAME" not in expected:
+            help_ = f"`{tok.value}` is an entity name; a variable is one capital letter with optional digits, e.g. `X`"
+        elif tok.type == "NAME" and "UNAME" in expected and "NAME" not in expected:
+            help_ = f"`{tok.value}` is lower case; entity, group and treaty names are written in capitals"
+        if "DOT" in expected and tok.type != "DOT":
+            help_ = (help_ + "; " if help_ else "") + "did a sentence miss its closing `.`?"
+    span = m.Span(file, line, column, line, end_col)
+    return Diagnostic("E101", "error", message, span, (), help_)
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    line = stripped.count("\n") + 1
+    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    return line, column
+
+
+def parse(text: str, file: str = "<string>") -> m.Module:
+    """Parse clause-language text into a :class:`~treatycheck.model.Module`.
+
+    Raises :class:`TreatySyntaxError` (a :class:`TreatyError`) carrying the file, line
+    and column of the first syntax error. Names are not checked here (see resolve).
+    """
+    parser = _parser()
+    _local.file = file
+    _local.text = text
+    _local.comments = []
+    _local.depths = {}
+    _local.keep = []
+    _local.options = {}
+    try:
+        items = parser.parse(text)
+    except UnexpectedInput as err:
+        raise TreatySyntaxError([_syntax_diagnostic(err, file, text)], {file: text}) from None
+    except VisitError as err:
+        if isinstance(err.orig_exc, _TooDeep):
+            raise TreatySyntaxError([_too_deep(err.orig_exc, file)], {file: text}) from None
+        raise
+    except _TooDeep as err:
+        raise TreatySyntaxError([_too_deep(err, file)], {file: text}) from None
+    except RecursionError:
+        span = m.Span(file, 1, 1, 1, 2)
+        msg = "the file nests too deeply to be read"
+        raise TreatySyntaxError([Diagnostic("E102", "error", msg, span)], {file: text}) from None
+    finally:
+        options, _local.options = _local.options, {}
+        _local.depths = {}
+        _local.keep = []
+    comments, _local.comments = _local.comments, []
+    module = _finish(file, list(items), comments, text)
+    object.__setattr__(module, "_treaty_options", options)
+    return module
+
+
+def treaty_options(module: m.Module, treaty: m.Treaty) -> list[tuple[str, Token]]:
+    """The header options of a treaty as written (to report duplicates)."""
+    return getattr(module, "_treaty_options", {}).get(treaty.span.start_pos, [])
+
+
+def _too_deep(err: _TooDeep, file: str) -> Diagnostic:
+    tok = err.token
+    line, column = (tok.line, tok.column) if tok is not None else (1, 1)
+    span = m.Span(file, line or 1, column or 1, line or 1, (column or 1) + 1)
+    return Diagnostic(
+        "E102",
+        "error",
+        f"conditions nest more than {MAX_DEPTH} levels deep",
+        span,
+        help="split the condition into simpler parts",
+    )
+
+
+# ------------------------------------------------------------------ post-pass
+
+
+def _finish(file: str, items: list[Any], comments: list[Token], text: str) -> m.Module:
+    """Attach comments to what follows them and breadcrumbs to treaty spans."""
+    pending = sorted(comments, key=lambda t: t.start_pos)
+    cursor = [0]
+
+    def take(before: int) -> tuple[str, ...]:
+        out = []
+        while cursor[0] < len(pending) and pending[cursor[0]].start_pos < before:
+            out.append(pending[cursor[0]].value.rstrip())
+            cursor[0] += 1
+        return tuple(out)
+
+    def crumb(span: m.Span, trail: tuple[str, ...]) -> m.Span:
+        return replace(span, breadcrumb=trail)
+
+    out_items: list[m.Item] = []
+    for item in items:
+        if isinstance(item, m.Treaty):
+            head = take(item.span.start_pos)
+            parties_comments = take(item.parties_span.start_pos)
+            trail = (item.id,)
+            articles = []
+            for art in item.articles:
+                art_comments = take(art.span.start_pos)
+                atrail = trail + (f"article {art.id}",)
+                sentences = []
+                for n, sent in enumerate(art.sentences, 1):
+                    # a comment inside a sentence belongs to that sentence
+                    s_comments = take(sent.span.end_pos)
+                    sentences.append(
+                        replace(sent, comments=s_comments, span=crumb(sent.span, atrail + (f"sentence {n}",)))
+                    )
+                articles.append(
+                    replace(art, sentences=tuple(sentences), comments=art_comments, span=crumb(art.span, atrail))
+                )
+            out_items.append(
+                replace(
+                    item,
+                    articles=tuple(articles),
+                    comments=head,
+                    parties_comments=parties_comments,
+                    span=crumb(item.span, trail),
+                )
+            )
+        else:
+            out_items.append(replace(item, comments=take(item.span.end_pos)))
+    trailing = take(len(text) + 1)
+    return m.Module(file, tuple(out_items), trailing, source=text)

@@ -1,0 +1,222 @@
+"""The checked world: what resolution hands to every later stage.
+
+Plain frozen dataclasses (picklable, no Z3, no Lark), so a world can be sent to a
+worker process or cached. Entities, predicates and norms are kept in canonical
+(sorted) order so that everything built from a world is independent of the order
+in which files and declarations were read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model as m
+from .diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A state or an organization (something that can be a party or a bearer)."""
+
+    name: str
+    kind: str  # "state" | "organization"
+    title: str | None
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Group:
+    """An organization's or group's membership, flattened to entities."""
+
+    name: str
+    kind: str  # "organization" | "group"
+    members: frozenset[str]
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """An action, fact or judgement with its parameter types and English template."""
+
+    name: str
+    kind: str
+    params: tuple[m.Param, ...]
+    template: str | None
+    span: m.Span = field(compare=False)
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(p.type for p in self.params)
+
+
+@dataclass(frozen=True)
+class Axiom:
+    """An ``implies`` or ``excludes`` axiom; ``variables`` are its universal variables."""
+
+    name: str
+    kind: str
+    left: m.Call
+    condition: m.Cond | None
+    right: m.Call
+    variables: tuple[tuple[str, str], ...]
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """``assume NAME: C``; ``variables`` are universal."""
+
+    name: str
+    condition: m.Cond
+    variables: tuple[tuple[str, str], ...]
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class PrecedenceClause:
+    """A precedence sentence with its ref (``EST:9.1``)."""
+
+    ref: str
+    treaty: str
+    kind: str  # "prevails_all" | "prevails_over" | "subject_to"
+    treaties: tuple[str, ...]
+    text: str
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Treaty:
+    """A treaty's identity, parties (flattened) and precedence clauses."""
+
+    id: str
+    title: str | None
+    signed: str | None
+    commitment: bool
+    parties: frozenset[str]
+    precedence: tuple[PrecedenceClause, ...]
+    articles: tuple[str, ...]
+    file: str
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A checked norm sentence, ready for encoding and evaluation.
+
+    ``bearer`` is the subject variable (``Var``) or entity (``Const``); ``bearer_group``
+    restricts it for ``each member X of ORG``. ``condition`` joins ``if`` and
+    ``not unless`` with local variables wrapped in :class:`~treatycheck.model.Exists`
+    (None when the norm always applies). ``variables`` are the norm's own variables
+    with their types, the bearer first.
+    """
+
+    ref: str
+    treaty: str
+    article: str
+    sentence: int
+    modality: str
+    bearer: m.Var | m.Const
+    bearer_group: str | None
+    action: m.Call | m.AnyAction
+    condition: m.Cond | None
+    variables: tuple[tuple[str, str], ...]
+    text: str
+    file: str
+    commitment: bool
+    span: m.Span = field(compare=False)
+    modality_span: m.Span = field(compare=False)
+
+    @property
+    def action_name(self) -> str | None:
+        """The action predicate, or None for ``take any action``."""
+        return self.action.name if isinstance(self.action, m.Call) else None
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """An ``expect`` sentence with the file it came from."""
+
+    kind: str
+    refs: tuple[str, ...]
+    status: str | None
+    winner: str | None
+    file: str
+    span: m.Span = field(compare=False)
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything a check needs, validated. Collections are in canonical order."""
+
+    entities: tuple[Entity, ...]
+    groups: tuple[Group, ...]
+    predicates: tuple[Predicate, ...]
+    axioms: tuple[Axiom, ...]
+    assumptions: tuple[Assumption, ...]
+    treaties: tuple[Treaty, ...]
+    norms: tuple[Norm, ...]
+    expectations: tuple[Expectation, ...]
+    files: tuple[tuple[str, tuple[str, ...]], ...]  # (file, treaty ids) sorted by file
+    user_files: frozenset[str]
+    warnings: tuple[Diagnostic, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    # Lookups are built lazily and not pickled with the world.
+    def _index(self) -> dict[str, object]:
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            cache = {
+                "entity": {e.name: e for e in self.entities},
+                "group": {g.name: g for g in self.groups},
+                "predicate": {p.name: p for p in self.predicates},
+                "treaty": {t.id: t for t in self.treaties},
+                "norm": {n.ref: n for n in self.norms},
+            }
+            object.__setattr__(self, "_cache", cache)
+        return cache
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_cache", None)
+        return state
+
+    def entity(self, name: str) -> Entity:
+        return self._index()["entity"][name]  # type: ignore[index,no-any-return]
+
+    def group(self, name: str) -> Group:
+        return self._index()["group"][name]  # type: ignore[index,no-any-return]
+
+    def predicate(self, name: str) -> Predicate:
+        return self._index()["predicate"][name]  # type: ignore[index,no-any-return]
+
+    def treaty(self, tid: str) -> Treaty:
+        return self._index()["treaty"][tid]  # type: ignore[index,no-any-return]
+
+    def norm(self, ref: str) -> Norm:
+        return self._index()["norm"][ref]  # type: ignore[index,no-any-return]
+
+    @property
+    def entity_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.entities)
+
+    def bearers(self, norm: Norm) -> frozenset[str]:
+        """Entities the norm can bind: its treaty's parties, narrowed by its subject."""
+        parties = self.treaty(norm.treaty).parties
+        if isinstance(norm.bearer, m.Const):
+            return parties & {norm.bearer.name}
+        if norm.bearer_group is not None:
+            return parties & self.group(norm.bearer_group).members
+        return parties
+
+    def ground_actions(self, actor: str) -> list[tuple[str, ...]]:
+        """Every ground action of one actor, as tuples ``(name, actor, arg, ...)``."""
+        import itertools
+
+        out: list[tuple[str, ...]] = []
+        for p in self.predicates:
+            if p.kind != "action":
+                continue
+            rest = [self.entity_names] * (len(p.params) - 1)
+            for combo in itertools.product(*rest):
+                out.append((p.name, actor, *combo))
+        return out

@@ -1,0 +1,1 @@
+"""The clause-language grammar (``treaty.lark``), shipped as package data."""

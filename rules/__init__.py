@@ -1,0 +1,1 @@
+"""The built-in commitments library (``*.treaty``), shipped as package data."""
