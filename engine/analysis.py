@@ -213,7 +213,9 @@ class _Search:
         return out
 
     # ------------------------------------------------------------ scenarios
-    def scenario(self, cand: Candidate, i1: NormInstance, i2: NormInstance, model: z3.ModelRef, bearers: tuple[str, ...]) -> Finding:
+    def scenario(
+        self, cand: Candidate, i1: NormInstance, i2: NormInstance, model: z3.ModelRef, bearers: tuple[str, ...]
+    ) -> Finding:
         """Replay the model in the evaluator and minimise it to a canonical scenario."""
         enc, ev = self.enc, self.ev
         env1 = {n: enc.read(model.eval(v, model_completion=True)) for n, v in i1.env.items()}
@@ -242,6 +244,7 @@ class _Search:
         rec = _Recording(FiniteScenario(frozenset(atoms)))
         witness = ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, rec)
         assert witness is not None
+
         def bites(candidate_atoms: set) -> bool:  # the conflict alone, assumptions aside
             s = FiniteScenario(frozenset(candidate_atoms))
             return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s) is not None

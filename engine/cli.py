@@ -11,7 +11,7 @@ import json
 import os
 import sys
 import tempfile
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
@@ -114,15 +114,26 @@ def _exit_for(report: Report, fail_on: str) -> int:
 
 def world_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
     fn = click.option("--no-builtin", is_flag=True, help="Do not load the built-in commitments library.")(fn)
-    fn = click.option("--against", multiple=True, metavar="FILE_OR_DIR", help="Context files: read, but their own conflicts are not reported.")(fn)
+    fn = click.option(
+        "--against",
+        multiple=True,
+        metavar="FILE_OR_DIR",
+        help="Context files: read, but their own conflicts are not reported.",
+    )(fn)
     fn = click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")(fn)
     return fn
 
 
 def solver_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
-    fn = click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True)(fn)
-    fn = click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True, help="Seconds per solver query.")(fn)
-    fn = click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")(fn)
+    fn = click.option(
+        "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True
+    )(fn)
+    fn = click.option(
+        "--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True, help="Seconds per solver query."
+    )(fn)
+    fn = click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
+    )(fn)
     return fn
 
 
@@ -177,7 +188,9 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
                         "signed": t.signed,
                         "commitment": t.commitment,
                         "parties": sorted(t.parties),
-                        "precedence": [{"ref": c.ref, "kind": c.kind, "treaties": list(c.treaties)} for c in t.precedence],
+                        "precedence": [
+                            {"ref": c.ref, "kind": c.kind, "treaties": list(c.treaties)} for c in t.precedence
+                        ],
                     }
                     for t in world.treaties
                     if t.file in world.user_files
@@ -201,8 +214,12 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
         else:
             out = []
             for n in shown:
-                out.append(f"{n.ref}  ({n.file}:{n.span.line}:{n.span.column})\n  logic: {logic(world, n)}\n  words: {english(world, n)}")
-            out.append(f"{len(shown)} norm{'s' if len(shown) != 1 else ''} in {len(world.user_files)} file{'s' if len(world.user_files) != 1 else ''}: ok")
+                out.append(
+                    f"{n.ref}  ({n.file}:{n.span.line}:{n.span.column})\n  logic: {logic(world, n)}\n  words: {english(world, n)}"
+                )
+            out.append(
+                f"{len(shown)} norm{'s' if len(shown) != 1 else ''} in {len(world.user_files)} file{'s' if len(world.user_files) != 1 else ''}: ok"
+            )
             write_output("\n".join(out) + "\n", output)
         return 0
 
@@ -234,7 +251,10 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
         report = build_report(world, analysis, 0.0, api.VERSION, len(norms))
         if fmt == "json":
             data = {
-                "norms": [{"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": n.text} for n in norms],
+                "norms": [
+                    {"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": n.text}
+                    for n in norms
+                ],
                 "conflicts": [c.to_dict() for c in report.conflicts],
             }
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
@@ -242,7 +262,9 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
         paint = _painter(output is None and _colour(sys.stdout))
         out = []
         for n in norms:
-            out.append(f"{paint(n.ref, 'bold')}  ({n.file}:{n.span.line}:{n.span.column})\n  text:  {n.text}\n  logic: {logic(world, n)}\n  words: {english(world, n)}")
+            out.append(
+                f"{paint(n.ref, 'bold')}  ({n.file}:{n.span.line}:{n.span.column})\n  text:  {n.text}\n  logic: {logic(world, n)}\n  words: {english(world, n)}"
+            )
         if report.conflicts:
             out.append(f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''}:")
             out += [render_conflict(c, world.sources, paint) for c in report.conflicts]

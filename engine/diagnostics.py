@@ -7,8 +7,8 @@ cannot be used. Renderers turn them into text for people or JSON for tools.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from .model import Span
 

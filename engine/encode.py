@@ -162,7 +162,9 @@ class Encoder:
         if size is not None and size <= EXPAND_LIMIT:
             parts = []
             for combo in itertools.product(list(self.entity.values()), repeat=len(c.vars)):
-                parts.append(self.cond(c.body, {**env, **{n: v for (n, _), v in zip(c.vars, combo, strict=True)}}, treaty))
+                parts.append(
+                    self.cond(c.body, {**env, **{n: v for (n, _), v in zip(c.vars, combo, strict=True)}}, treaty)
+                )
             return _or(parts, self.ctx)
         bound = {n: self.fresh(f"ex!{n}", t) for n, t in c.vars}
         return z3.Exists(list(bound.values()), self.cond(c.body, {**env, **bound}, treaty))

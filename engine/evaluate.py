@@ -12,8 +12,9 @@ arguments may be ground actions. A scenario answers whether an atom is true.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Protocol
 
 from . import model as m
 from .world import Axiom, Norm, World

@@ -157,7 +157,9 @@ def format_module(module: m.Module) -> str:
     previous: type | None = None
     for item in module.items:
         kind = type(item)
-        if lines and (kind is m.Treaty or previous is m.Treaty or (kind is not previous and _group(kind) != _group(previous))):
+        if lines and (
+            kind is m.Treaty or previous is m.Treaty or (kind is not previous and _group(kind) != _group(previous))
+        ):
             lines.append("")
         if isinstance(item, m.Treaty):
             lines.extend(treaty(item))

@@ -12,8 +12,8 @@ when that bound applies.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from . import model as m
 from .evaluate import CHAIN_KINDS, pair_kind

@@ -8,9 +8,9 @@ diagnostics with code E100, like any other error, never a traceback.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from . import model as m
 from .diagnostics import Diagnostic, TreatyError, TreatySyntaxError
@@ -47,7 +47,9 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
         if os.path.isdir(p):
             found = sorted(str(f) for f in Path(p).rglob("*.treaty") if f.is_file())
             if not found:
-                raise _error(p, f"directory `{p}` holds no `.treaty` files", "name .treaty files or a folder that has some")
+                raise _error(
+                    p, f"directory `{p}` holds no `.treaty` files", "name .treaty files or a folder that has some"
+                )
             out.extend(found)
         else:
             out.append(p)
@@ -74,7 +76,7 @@ def read_source(path: str) -> str:
     if size > MAX_FILE_BYTES:
         raise _error(
             path,
-            f"`{path}` is too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)",
+            f"`{path}` is too large ({size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)",
             "split the register into several files",
         )
     try:
@@ -86,9 +88,17 @@ def read_source(path: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        column = len(data[line_start : e.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         span = m.Span(path, line, column, line, column + 1)
-        diag = Diagnostic("E100", "error", f"`{path}` is not valid UTF-8 (byte 0x{data[e.start]:02x})", span, (), "save the file as UTF-8")
+        diag = Diagnostic(
+            "E100",
+            "error",
+            f"`{path}` is not valid UTF-8 (byte 0x{data[e.start]:02x})",
+            span,
+            (),
+            "save the file as UTF-8",
+        )
         raise TreatySyntaxError([diag]) from None
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -9,7 +9,6 @@ anything else of ours; every later stage builds on these types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,12 @@ class Call:
     """``name(arg, ...)``: an atom of a fact, judgement or action; as a term, an action."""
 
     name: str
-    args: tuple["Term", ...]
+    args: tuple[Term, ...]
     span: Span = _span()
     parens: bool = field(default=True, compare=False, repr=False)
 
 
-Term = Union[Var, Const, Call]
+Term = Var | Const | Call
 
 
 # ------------------------------------------------------------------ conditions
@@ -76,7 +75,7 @@ Term = Union[Var, Const, Call]
 class Not:
     """``not C``."""
 
-    body: "Cond"
+    body: Cond
     span: Span = _span()
 
 
@@ -84,7 +83,7 @@ class Not:
 class And:
     """``C and C and ...`` (two or more items)."""
 
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
     span: Span = _span()
 
 
@@ -92,7 +91,7 @@ class And:
 class Or:
     """``C or C or ...`` (two or more items)."""
 
-    items: tuple["Cond", ...]
+    items: tuple[Cond, ...]
     span: Span = _span()
 
 
@@ -131,11 +130,11 @@ class Quant:
     quantifier: str  # "every" | "some"
     domain: str  # "party" | "entity"
     var: str
-    body: "Cond"
+    body: Cond
     span: Span = _span()
 
 
-Cond = Union[Call, Not, And, Or, InGroup, IsParty, Same, Quant]
+Cond = Call | Not | And | Or | InGroup | IsParty | Same | Quant
 
 
 # ------------------------------------------------------------------ declarations
@@ -245,7 +244,7 @@ class PartyAllStates:
     span: Span = _span()
 
 
-PartyItem = Union[PartyEntity, PartyMembersOf, PartyAllStates]
+PartyItem = PartyEntity | PartyMembersOf | PartyAllStates
 
 
 @dataclass(frozen=True)
@@ -273,7 +272,7 @@ class NamedBearer:
     span: Span = _span()
 
 
-Subject = Union[EachParty, EachMember, NamedBearer]
+Subject = EachParty | EachMember | NamedBearer
 
 
 @dataclass(frozen=True)
@@ -320,7 +319,7 @@ class Precedence:
     text: str = field(default="", compare=False, repr=False)
 
 
-Sentence = Union[Norm, Precedence]
+Sentence = Norm | Precedence
 
 
 @dataclass(frozen=True)
@@ -367,8 +366,8 @@ class Expect:
     comments: tuple[str, ...] = ()
 
 
-Declaration = Union[StateDecl, OrganizationDecl, GroupDecl, PredicateDecl, AxiomDecl, AssumeDecl]
-Item = Union[Declaration, Treaty, Expect]
+Declaration = StateDecl | OrganizationDecl | GroupDecl | PredicateDecl | AxiomDecl | AssumeDecl
+Item = Declaration | Treaty | Expect
 
 
 @dataclass(frozen=True)
@@ -394,7 +393,7 @@ class Exists:
     """
 
     vars: tuple[tuple[str, str], ...]
-    body: "Cond"
+    body: Cond
     span: Span = _span()
 
 

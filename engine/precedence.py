@@ -60,7 +60,9 @@ def resolve_pair(world: World, first: tuple[str, str], second: tuple[str, str]) 
     """Rank the treaties of two conflicting norms, given as (treaty, ref) pairs."""
     (ta, ra), (tb, rb) = first, second
     if ta == tb:
-        return Resolution("unresolved", None, (), (), f"both clauses are in {ta}; a treaty does not rank its own articles")
+        return Resolution(
+            "unresolved", None, (), (), f"both clauses are in {ta}; a treaty does not rank its own articles"
+        )
     up = _above(world, ta, tb)
     down = _above(world, tb, ta)
     if up and down:

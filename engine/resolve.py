@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from . import model as m
 from .diagnostics import Diagnostic, Related, TreatyNameError, did_you_mean
 from .syntax import treaty_options
 from .variables import VariableChecker
-from .world import Assumption, Axiom, Entity, Expectation, Group, Norm, Predicate, PrecedenceClause, Treaty, World
+from .world import Assumption, Axiom, Entity, Expectation, Group, Norm, PrecedenceClause, Predicate, Treaty, World
 
 
 class _Errors:
@@ -101,7 +101,9 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     predicates: dict[str, Predicate] = {}
     for name, decl in pred_decls.items():
         if name in m.KEYWORDS:
-            errs.error("E210", f"`{name}` is a keyword and cannot name a predicate", decl.span, f"rename it, e.g. `{name}_`")
+            errs.error(
+                "E210", f"`{name}` is a keyword and cannot name a predicate", decl.span, f"rename it, e.g. `{name}_`"
+            )
         seen: set[str] = set()
         for p in decl.params:
             if p.name in seen:
@@ -115,7 +117,12 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
                     "`: action` parameters are allowed on facts and judgements only",
                 )
         if decl.kind == "action" and not decl.params:
-            errs.error("E215", f"action `{name}` needs an actor as its first parameter", decl.span, f"e.g. `action {name}(actor)`")
+            errs.error(
+                "E215",
+                f"action `{name}` needs an actor as its first parameter",
+                decl.span,
+                f"e.g. `action {name}(actor)`",
+            )
         if decl.template is not None:
             for ph in _PLACEHOLDER.findall(decl.template):
                 if ph not in seen:
@@ -229,7 +236,11 @@ def _unknown(errs: _Errors, name: str, span: m.Span, pool: set[str], what: str) 
         "E200",
         f"unknown {what} `{name}`",
         span,
-        f"did you mean `{hint}`?" if hint else f"declare it first (e.g. `state {name} \"...\".`)" if what == "entity" else None,
+        f"did you mean `{hint}`?"
+        if hint
+        else f'declare it first (e.g. `state {name} "...".`)'
+        if what == "entity"
+        else None,
     )
 
 
@@ -269,7 +280,9 @@ class _Names:
             )
             return False
         hint = did_you_mean(name, set(self.groups))
-        self.errs.error("E200", f"unknown organization or group `{name}`", span, f"did you mean `{hint}`?" if hint else None)
+        self.errs.error(
+            "E200", f"unknown organization or group `{name}`", span, f"did you mean `{hint}`?" if hint else None
+        )
         return False
 
     def treaty(self, name: str, span: m.Span) -> bool:
@@ -280,19 +293,30 @@ class _Names:
             "E202",
             f"unknown treaty `{name}`",
             span,
-            f"did you mean `{hint}`?" if hint else "every treaty named must be in the files read (or the built-in library)",
+            f"did you mean `{hint}`?"
+            if hint
+            else "every treaty named must be in the files read (or the built-in library)",
         )
         return False
 
     def predicate(self, name: str, span: m.Span) -> Predicate | None:
         pred = self.predicates.get(name)
-        if pred is None:
+        if pred is None and name in m.KEYWORDS:
+            self.errs.error(
+                "E210",
+                f"`{name}` is a keyword, not a predicate",
+                span,
+                "conditions and actions use declared predicates; keywords cannot name one",
+            )
+        elif pred is None:
             hint = did_you_mean(name, set(self.predicates))
             self.errs.error(
                 "E201",
                 f"unknown predicate `{name}`",
                 span,
-                f"did you mean `{hint}`?" if hint else f"declare it as an action, fact or judgement (e.g. `fact {name}(x).`)",
+                f"did you mean `{hint}`?"
+                if hint
+                else f"declare it as an action, fact or judgement (e.g. `fact {name}(x).`)",
             )
         return pred
 
@@ -309,18 +333,26 @@ def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences:
             "E229",
             f"treaty `{tid}` has no article `{art}`",
             span,
-            f"did you mean `{tid}:{hint}`?" if hint else f"its articles: {', '.join(sorted(articles[tid]))}",
+            f"did you mean `{tid}:{hint}`?"
+            if hint
+            else f"its articles: {', '.join(sorted(articles[tid]))}"
+            if articles[tid]
+            else f"treaty `{tid}` has no articles",
         )
     elif num and ref not in sentences and not (num == "1" and f"{tid}:{art}" in sentences):
         errs.error("E229", f"article `{tid}:{art}` has no sentence {num}", span)
 
 
-def _treaty(decl: m.Treaty, file: str, mod: m.Module, names: _Names, states, norms: list[Norm], errs: _Errors) -> Treaty:  # type: ignore[no-untyped-def]
+def _treaty(
+    decl: m.Treaty, file: str, mod: m.Module, names: _Names, states, norms: list[Norm], errs: _Errors
+) -> Treaty:  # type: ignore[no-untyped-def]
     options = treaty_options(mod, decl)
     for kind in ("signed", "commitment"):
         toks = [t for k, t in options if k == kind]
         if len(toks) > 1:
-            errs.error("E222", f"`{'signed' if kind == 'signed' else 'kind'}` is given twice for treaty `{decl.id}`", decl.span)
+            errs.error(
+                "E222", f"`{'signed' if kind == 'signed' else 'kind'}` is given twice for treaty `{decl.id}`", decl.span
+            )
     if decl.signed is not None:
         try:
             datetime.date.fromisoformat(decl.signed)
@@ -329,7 +361,14 @@ def _treaty(decl: m.Treaty, file: str, mod: m.Module, names: _Names, states, nor
     parties: set[str] = set()
     for item in decl.parties:
         if isinstance(item, m.PartyEntity):
-            if names.entity(item.name, item.span):
+            if item.name in names.groups and item.name not in names.entities:
+                errs.error(
+                    "E218",
+                    f"`{item.name}` is a group, not an entity",
+                    item.span,
+                    f"to make its members parties write `members of {item.name}`",
+                )
+            elif names.entity(item.name, item.span):
                 parties.add(item.name)
         elif isinstance(item, m.PartyMembersOf):
             if names.group(item.name, item.span):

@@ -384,7 +384,10 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, text: str) -> Diagnostic
         message = f"unexpected character `{ch}`"
         allowed = err.allowed or set()
         help_ = _expected_words(allowed) or None
-        if ch == "#":
+        if ch == '"':
+            message = "unterminated string"
+            help_ = 'close the string with `"` on the same line'
+        elif ch == "#":
             help_ = "a comment `#` must start a line or follow a space"
         elif ch.islower() or ch.isupper():
             help_ = (help_ or "") + (

@@ -101,7 +101,9 @@ class VariableChecker:
                 return
             pred = self.names.predicate(t.name, t.span)
             if pred is not None and pred.kind != "action":
-                self.errs.error("E205", f"`{t.name}` is a {pred.kind}, not an action", t.span, f"{where} takes an action term")
+                self.errs.error(
+                    "E205", f"`{t.name}` is a {pred.kind}, not an action", t.span, f"{where} takes an action term"
+                )
                 return
             self._args(t, pred, negations)
 
@@ -236,7 +238,9 @@ class VariableChecker:
                     self.types[a] = tb
                     changed = True
                 elif ta and tb and ta != tb:
-                    self.errs.error("E216", f"`{a}` and `{b}` are compared but have different types", self.type_spans[a])
+                    self.errs.error(
+                        "E216", f"`{a}` and `{b}` are compared but have different types", self.type_spans[a]
+                    )
                     return
         for use in self.uses:
             self.types.setdefault(use.name, "entity")

@@ -9,7 +9,7 @@ warnings; a closing count. ``paint(text, style)`` adds colour (identity when pla
 from __future__ import annotations
 
 import textwrap
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from . import Conflict, NormRef, Report
 
@@ -63,7 +63,9 @@ def render_conflict(c: Conflict, sources: Mapping[str, str], paint: Paint = _pla
     for i, n in enumerate(sorted(c.norms, key=lambda n: (not n.file.startswith("builtin:"), n.ref), reverse=True)):
         lines += _snippet(n, sources, paint, "-->" if i == 0 else ":::")
     if c.verdict == "unknown":
-        lines += _note("verdict", "unknown: the solver gave up within the time limit; this is not a proof of consistency", paint)
+        lines += _note(
+            "verdict", "unknown: the solver gave up within the time limit; this is not a proof of consistency", paint
+        )
     if c.bearers:
         lines += _note("bearers", ", ".join(c.bearers), paint)
     if c.scenario is not None:
