@@ -170,28 +170,45 @@ class _Search:
         if result == z3.unknown:
             self._new_solver()
             return Finding(cand.kind, cand.first, cand.second, "unknown")
-        # every bearer: block the ones found and ask again
+        # every bearer: widen the one found to the entities the world cannot tell
+        # apart from it (a symmetry), block them, and ask again
         bearers: list[str] = []
-        while result == z3.sat:
-            b = enc.read(self.model.eval(i1.bearer, model_completion=True))
-            bearers.append(b)  # type: ignore[arg-type]
-            blocks = [i1.bearer != enc.entity[x] for x in bearers]
-            result = self.check(base, everything, *blocks)
+        classes = self.world.symmetry_classes()
+        self.solver.push()
+        try:
+            self.solver.add(base, everything)
+            while result == z3.sat:
+                b = enc.read(self.model.eval(i1.bearer, model_completion=True))
+                found = classes.get(b, (b,))  # type: ignore[arg-type]
+                bearers.extend(found)
+                self.solver.add(*[i1.bearer != enc.entity[x] for x in found])
+                result = self.check()
+        finally:
+            self.solver.pop()
         if result == z3.unknown:
             self._new_solver()
             return Finding(cand.kind, cand.first, cand.second, "unknown")
         bearers.sort()
         first = enc.entity[bearers[0]]
-        for limit in sorted({n for n, _ in alts}):
-            chosen = _or([f for n, f in alts if n <= limit], enc.ctx)
-            # Prefer stories a reader expects: distinct roles, played by states.
-            for extra in self.preferences(i1, i2):
-                result = self.check(base, chosen, i1.bearer == first, *extra)
-                if result == z3.sat:
-                    return self.scenario(cand, i1, i2, self.model, tuple(bearers))
-                if result == z3.unknown:
-                    self._new_solver()
-                    return Finding(cand.kind, cand.first, cand.second, "unknown", tuple(bearers))
+        # The scenario comes from a fresh solver, so it depends only on this pair and
+        # the world, never on the queries asked before (determinism across --jobs,
+        # caches and file order).
+        main_solver, main_asserted = self.solver, self.asserted
+        self.solver = z3.Solver(ctx=enc.ctx)
+        self.solver.set("timeout", self.timeout_ms)
+        self.asserted = 0
+        try:
+            for limit in sorted({n for n, _ in alts}):
+                chosen = _or([f for n, f in alts if n <= limit], enc.ctx)
+                # Prefer stories a reader expects: distinct roles, played by states.
+                for extra in self.preferences(i1, i2):
+                    result = self.check(base, chosen, i1.bearer == first, *extra)
+                    if result == z3.sat:
+                        return self.scenario(cand, i1, i2, self.model, tuple(bearers))
+                    if result == z3.unknown:
+                        return Finding(cand.kind, cand.first, cand.second, "unknown", tuple(bearers))
+        finally:
+            self.solver, self.asserted = main_solver, main_asserted
         raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: no scenario for bearer {bearers[0]}")
 
     def preferences(self, i1: NormInstance, i2: NormInstance) -> list[list[z3.BoolRef]]:

@@ -91,6 +91,11 @@ class Encoder:
         sort = self.Action if type_ == "action" else self.Entity
         return z3.Const(f"{base}!{next(self._fresh)}", sort)
 
+    def named(self, name: str, type_: str) -> z3.ExprRef:
+        """A constant whose name the caller makes unique within one query; unlike
+        :meth:`fresh` it does not depend on what was encoded before."""
+        return z3.Const(name, self.Action if type_ == "action" else self.Entity)
+
     def _member(self, set_name: str, term: z3.ExprRef) -> z3.BoolRef:
         members = self.sets[set_name]
         if z3.is_const(term) and str(term) in self.entity_name and term.sort() == self.Entity:
@@ -201,7 +206,7 @@ class Encoder:
 
     def step(self, axiom: Axiom, current: z3.ExprRef, tag: str) -> tuple[z3.BoolRef, z3.ExprRef, dict[str, z3.ExprRef]]:
         """One application of an ``implies`` axiom to ``current``: (condition, result, binding)."""
-        env = {n: self.fresh(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
+        env = {n: self.named(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
         formula = _and([current == self.term(axiom.left, env), self.cond(axiom.condition, env, None)], self.ctx)
         return formula, self.term(axiom.right, env), env
 
@@ -215,7 +220,7 @@ class Encoder:
 
     def excludes(self, axiom: Axiom, a: z3.ExprRef, b: z3.ExprRef, tag: str) -> z3.BoolRef:
         """``axiom`` forbids doing both ``a`` and ``b`` (either way round)."""
-        env = {n: self.fresh(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
+        env = {n: self.named(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
         left, right = self.term(axiom.left, env), self.term(axiom.right, env)
         return _or([_and([a == left, b == right], self.ctx), _and([a == right, b == left], self.ctx)], self.ctx)
 

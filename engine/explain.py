@@ -89,7 +89,7 @@ def english_cond(world: World, c: m.Cond, treaty: str | None) -> str:
     if isinstance(c, m.Call):
         return _tell_call(world, c)
     if isinstance(c, m.Not):
-        return f"it is not the case that {english_cond(world, c.body, treaty)}"
+        return f"it is not the case that {_paren(world, c.body, treaty)}"
     if isinstance(c, m.And):
         return " and ".join(_paren(world, i, treaty) for i in c.items)
     if isinstance(c, m.Or):

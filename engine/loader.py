@@ -138,6 +138,8 @@ def load_world(
     if builtin:
         context = builtin_sources() + context
     user_names = {f for f, _ in user}
-    context = [(f, t) for f, t in context if f not in user_names]
+    # a user who names a copy of a built-in file gets it once (as their own)
+    user_texts = {t for _, t in user}
+    context = [(f, t) for f, t in context if f not in user_names and t not in user_texts]
     modules = parse_sources(user + context)
     return resolve(modules, user_files=sorted(user_names))

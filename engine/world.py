@@ -178,6 +178,7 @@ class World:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state.pop("_cache", None)
+        state.pop("_symmetry", None)
         return state
 
     def entity(self, name: str) -> Entity:
@@ -208,6 +209,40 @@ class World:
             return parties & self.group(norm.bearer_group).members
         return parties
 
+    def symmetry_classes(self) -> dict[str, tuple[str, ...]]:
+        """Entities the world cannot tell apart, for each entity (itself included).
+
+        Two entities are interchangeable when they have the same kind, belong to
+        exactly the same groups, organizations and party lists, and neither is named
+        in any norm, axiom or assumption: swapping them maps the world onto itself,
+        so a conflict that binds one binds the other. The search uses this to widen
+        a found bearer to its whole class without asking the solver again.
+        """
+        cache = self.__dict__.get("_symmetry")
+        if cache is not None:
+            return cache  # type: ignore[no-any-return]
+        named = set()
+        for n in self.norms:
+            named |= _constants(n.bearer) | _constants(n.action) | _constants(n.condition)
+        for a in self.axioms:
+            named |= _constants(a.left) | _constants(a.right) | _constants(a.condition)
+        for a in self.assumptions:
+            named |= _constants(a.condition)
+        sets = [(g.name, g.members) for g in self.groups] + [("treaty:" + t.id, t.parties) for t in self.treaties]
+        classes: dict[tuple, list[str]] = {}
+        out: dict[str, tuple[str, ...]] = {}
+        for e in self.entities:
+            if e.name in named:
+                out[e.name] = (e.name,)
+                continue
+            signature = (e.kind, tuple(name for name, members in sets if e.name in members))
+            classes.setdefault(signature, []).append(e.name)
+        for members in classes.values():
+            for name in members:
+                out[name] = tuple(members)
+        object.__setattr__(self, "_symmetry", out)
+        return out
+
     def ground_actions(self, actor: str) -> list[tuple[str, ...]]:
         """Every ground action of one actor, as tuples ``(name, actor, arg, ...)``."""
         import itertools
@@ -220,3 +255,20 @@ class World:
             for combo in itertools.product(*rest):
                 out.append((p.name, actor, *combo))
         return out
+
+
+def _constants(node: object) -> set[str]:
+    """Entity names written as constants anywhere inside a model node."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        x = stack.pop()
+        if x is None or isinstance(x, (str, int, bool, m.Span)):
+            continue
+        if isinstance(x, m.Const):
+            out.add(x.name)
+        elif isinstance(x, tuple):
+            stack.extend(x)
+        elif hasattr(x, "__dataclass_fields__"):
+            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
+    return out

@@ -107,10 +107,9 @@ class Conflict:
 
     def involves(self, ref: str) -> bool:
         """Does this conflict involve ``ref``? A bare ``T:A`` matches any sentence of it."""
-        for n in self.norms:
-            if n.ref == ref or (("#" not in ref) and n.ref.split("#")[0] == ref):
-                return True
-        return False
+        if ref.endswith("#1"):  # the first sentence's ref is written without `#1`
+            return any(n.ref == ref[:-2] for n in self.norms)
+        return any(n.ref == ref or ("#" not in ref and n.ref.split("#")[0] == ref) for n in self.norms)
 
 
 @dataclass(frozen=True)
