@@ -301,9 +301,25 @@ class _Scope:
     own_action: list[str] = field(default_factory=list)
     bound: list[str] = field(default_factory=list)  # enclosing quantifiers
     in_treaty: bool = True
+    #: Variables first used inside each enclosing `not` (entity, action): a variable
+    #: that is not the norm's own may be reused only under the `not` it started in.
+    nots: list[tuple[list[str], list[str]]] = field(default_factory=list)
 
     def fresh(self) -> str:
         return self.names.pop()
+
+    def fresh_var(self, type_: str) -> str:
+        v = self.fresh()
+        if self.nots:
+            self.nots[-1][0 if type_ == "entity" else 1].append(v)
+        else:
+            (self.own_entity if type_ == "entity" else self.own_action).append(v)
+        return v
+
+    def reusable(self, type_: str) -> list[str]:
+        i = 0 if type_ == "entity" else 1
+        own = self.own_entity if type_ == "entity" else self.own_action
+        return own + [v for scope in self.nots for v in scope[i]]
 
 
 def _var_pool(draw: st.DrawFn) -> list[str]:
@@ -320,30 +336,31 @@ class _Gen:
     def entity_term(self, sc: _Scope) -> m.Term:
         d = self.draw
         options = ["const", "fresh"]
-        if sc.own_entity:
-            options += ["own", "own"]
+        reusable = sc.reusable("entity")
+        if reusable:
+            options += ["reuse", "reuse"]
         if sc.bound:
             options += ["bound", "bound"]
         pick = _pick(d, options)
         if pick == "const":
             return m.Const(_pick(d, self.v.entities))
-        if pick == "own":
-            return m.Var(_pick(d, sc.own_entity))
+        if pick == "reuse":
+            return m.Var(_pick(d, reusable))
         if pick == "bound":
             return m.Var(_pick(d, sc.bound))
-        return m.Var(sc.fresh())  # used exactly once: never ambiguous
+        return m.Var(sc.fresh_var("entity"))
+
+    def action_var(self, sc: _Scope) -> m.Var:
+        reusable = sc.reusable("action")
+        if reusable and self.draw(_bools):
+            return m.Var(_pick(self.draw, reusable))
+        return m.Var(sc.fresh_var("action"))
 
     def action_term(self, sc: _Scope, depth: int) -> m.Term:
         d = self.draw
-        options = ["call", "fresh"] if depth > 0 else ["fresh"]
-        if sc.own_action:
-            options.append("own")
-        pick = _pick(d, options)
-        if pick == "call":
+        if depth > 0 and d(_bools):
             return self.action_call(sc, depth - 1)
-        if pick == "own":
-            return m.Var(_pick(d, sc.own_action))
-        return m.Var(sc.fresh())
+        return self.action_var(sc)
 
     def args(self, sc: _Scope, types: tuple[str, ...], depth: int) -> tuple[m.Term, ...]:
         return tuple(self.entity_term(sc) if t == "entity" else self.action_term(sc, depth) for t in types)
@@ -377,8 +394,7 @@ class _Gen:
         negated = d(_bools)
         if d(_ints(0, 3)) == 0:
             # an action comparison: an action variable (never a quantified one) is an action term
-            left: m.Term = m.Var(_pick(d, sc.own_action)) if sc.own_action else m.Var(sc.fresh())
-            return m.Same(left, self.action_call(sc, 0), negated)
+            return m.Same(self.action_var(sc), self.action_call(sc, 0), negated)
         return m.Same(self.entity_term(sc), self.entity_term(sc), negated)
 
     def cond(self, sc: _Scope, depth: int) -> m.Cond:
@@ -387,7 +403,7 @@ class _Gen:
             return self.atom(sc)
         kind = _pick(d, ["not", "and", "or", "quant"])
         if kind == "not":
-            return m.Not(self.cond(sc, depth - 1))
+            return m.Not(self.negated(sc, depth - 1))
         if kind in ("and", "or"):
             n = d(_ints(2, 3))
             items = tuple(self.cond(sc, depth - 1) for _ in range(n))
@@ -398,6 +414,14 @@ class _Gen:
         body = self.cond(sc, depth - 1)
         sc.bound.pop()
         return m.Quant(_pick(d, ["every", "some"]), domain, var, body)
+
+    def negated(self, sc: _Scope, depth: int) -> m.Cond:
+        """A condition under one more `not`: variables it introduces stay inside."""
+        sc.nots.append(([], []))
+        try:
+            return self.cond(sc, depth)
+        finally:
+            sc.nots.pop()
 
     # ------------------------------------------------------------ sentences
     def norm(self) -> m.Norm:
@@ -432,7 +456,7 @@ class _Gen:
                     rest.append(m.Var(v))
             action = m.Call(name, (bearer, *rest))
         cond = self.cond(sc, 2) if d(_bools) else None
-        unless = self.cond(sc, 2) if d(_ints(0, 2)) == 0 else None
+        unless = self.negated(sc, 2) if d(_ints(0, 2)) == 0 else None  # read as `not C`
         return m.Norm(subject, modality, action, cond, unless)
 
     def axiom(self, name: str) -> m.AxiomDecl:

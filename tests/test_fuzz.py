@@ -8,7 +8,7 @@ builtin=False)`` must succeed or raise :class:`treatycheck.TreatyError` with ``f
 ``line`` (an int >= 0) and ``column`` set, whose diagnostics render; never another
 exception and never a hang.
 
-The default run is about 2,000 inputs; ``test_long_campaign`` (marked ``slow``) runs
+The default run is about 3,100 inputs; ``test_long_campaign`` (marked ``slow``) runs
 100,000 with a plain random loop.
 """
 
@@ -24,11 +24,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import treatycheck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import worlds
-
-import treatycheck
 from treatycheck.diagnostics import render_all
 
 FUZZ_FILE = "fuzz.treaty"
@@ -80,33 +79,37 @@ expect consistent EST.
 
 _WORDS = sorted(treatycheck.model.KEYWORDS) + ["US", "X", "V2", "NAT:5", "CES:8#2", "1949-04-04", "assist", "IV.2"]
 _PUNCT = list(".,:;()#\"\\{}[]*-_=!?'`/") + ["\n", "\t", "\r", " ", "\x00", "\ufeff", "\u00e9", "\u2028", "\U0001f600"]
-SNIPPETS = _WORDS + _PUNCT + [
-    "(",
-    ")",
-    "((",
-    "))",
-    ":",
-    '"',
-    '"unterminated',
-    "# comment\n",
-    "\n#",
-    " not ",
-    " and ",
-    " or ",
-    " is a party",
-    " every party P satisfies ",
-    "take any action A",
-    "members of ",
-    "all states",
-    "article 1:",
-    "treaty ZZ: parties: US.",
-    " shall ",
-    "9999-99-99",
-    "0000-00-00",
-    "x(" * 30,
-    "not " * 40,
-    "(" * 50,
-]
+SNIPPETS = (
+    _WORDS
+    + _PUNCT
+    + [
+        "(",
+        ")",
+        "((",
+        "))",
+        ":",
+        '"',
+        '"unterminated',
+        "# comment\n",
+        "\n#",
+        " not ",
+        " and ",
+        " or ",
+        " is a party",
+        " every party P satisfies ",
+        "take any action A",
+        "members of ",
+        "all states",
+        "article 1:",
+        "treaty ZZ: parties: US.",
+        " shall ",
+        "9999-99-99",
+        "0000-00-00",
+        "x(" * 30,
+        "not " * 40,
+        "(" * 50,
+    ]
+)
 
 
 # ------------------------------------------------------------------ the oracle
@@ -255,31 +258,31 @@ def test_seeds_are_valid() -> None:
         assert check_input(text) == "ok"
 
 
-@settings(FUZZ, max_examples=700)
+@settings(FUZZ, max_examples=1200)
 @given(mutations(seed_texts, BYTE_OPS))
 def test_byte_mutations_of_corpus(text: str) -> None:
     check_input(text)
 
 
-@settings(FUZZ, max_examples=500)
+@settings(FUZZ, max_examples=800)
 @given(mutations(seed_texts, TOKEN_OPS))
 def test_token_mutations_of_corpus(text: str) -> None:
     check_input(text)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=250)
 @given(mutations(worlds()))
 def test_mutations_of_generated_worlds(text: str) -> None:
     check_input(text)
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=600)
 @given(st.lists(st.sampled_from(SNIPPETS + _WORDS * 3), max_size=40).map(" ".join))
 def test_token_soup(text: str) -> None:
     check_input(text)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=250)
 @given(mutations(seed_texts, BYTE_OPS), st.binary(max_size=4), st.integers(0, 10**6))
 def test_files_with_raw_bytes(tmp_path_factory: pytest.TempPathFactory, text: str, junk: bytes, where: int) -> None:
     """Through ``load`` (the file reader): invalid UTF-8, BOMs and empty files too."""
