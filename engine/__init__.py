@@ -13,6 +13,7 @@ raises :class:`TreatyError` (``file``, ``line``, ``column``, ``message``).
 from .api import VERSION as __version__
 from .api import check, load, loads, parse
 from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
+from .diff import DiffReport, diff
 from .expectations import Outcome, run_expectations
 from .report import Conflict, Report
 from .world import World
@@ -20,6 +21,7 @@ from .world import World
 __all__ = [
     "Conflict",
     "Diagnostic",
+    "DiffReport",
     "Outcome",
     "Report",
     "TreatyError",
@@ -28,6 +30,7 @@ __all__ = [
     "World",
     "__version__",
     "check",
+    "diff",
     "load",
     "loads",
     "parse",

@@ -297,3 +297,109 @@ def analyse(world: World, focus: frozenset[str] | None = None, timeout: float = 
         if found is not None:
             findings.append(found)
     return Analysis(findings, search.queries)
+
+
+# ------------------------------------------------------------------ comparing versions
+
+_IMPOSES = {"obligation": "obliges", "prohibition": "forbids", "permission": "permits", "right": "protects"}
+
+
+def compare_norms(world: World, pairs: list[tuple[Norm, Norm]], timeout: float = 10.0) -> list[tuple[str, dict | None]]:
+    """For each (old, new) pair of one sentence, ``equivalent``, ``broader``,
+    ``narrower``, ``different`` or ``unknown``, with a scenario that tells them apart.
+
+    ``world`` must hold both norms' treaties and groups (see :func:`treatycheck.diff.merge`).
+    """
+    from .tell import tell, written
+
+    search = _Search(world, timeout)
+    enc, ev = search.enc, search.ev
+    out: list[tuple[str, dict | None]] = []
+    for old, new in pairs:
+        io, inew = search.instance(old, "o"), search.instance(new, "n")
+
+        def only(a: NormInstance, b: NormInstance) -> z3.BoolRef:
+            """Sat iff in some scenario ``a`` imposes its modality on a (bearer, action)
+            on which ``b`` imposes nothing; unsat iff ``b`` covers all of ``a``."""
+            covered = _and([b.applies, b.bearer == a.bearer, b.action == a.action], enc.ctx)
+            bound = list(b.env.values())
+            return _and([a.applies, z3.Not(z3.Exists(bound, covered) if bound else covered)], enc.ctx)
+
+        results = []
+        for a, b in ((io, inew), (inew, io)):
+            r = search.check(only(a, b))
+            results.append((r, search.model if r == z3.sat else None))
+        (r_old, m_old), (r_new, m_new) = results
+        if z3.unknown in (r_old, r_new):
+            out.append(("unknown", None))
+            continue
+        change = {
+            (False, False): "equivalent",
+            (False, True): "broader",
+            (True, False): "narrower",
+            (True, True): "different",
+        }[(r_old == z3.sat, r_new == z3.sat)]
+        if change == "equivalent":
+            out.append((change, None))
+            continue
+        side, other, inst, model, label = (
+            (new, old, inew, m_new, "new") if r_new == z3.sat else (old, new, io, m_old, "old")
+        )
+        env = {n: enc.read(model.eval(v, model_completion=True)) for n, v in inst.env.items()}
+        bearer, action = ev.bearer_of(side, env), ev.action_of(side, env)
+
+        def differs(
+            s: object, side: Norm = side, other: Norm = other, env: dict = env, who: str = bearer, act: tuple = action
+        ) -> bool:
+            return ev.applies(side, env, s) and not _imposes(ev, other, who, act, s)  # type: ignore[arg-type]
+
+        full = _Recording(_ModelScenario(enc, model))
+        if not differs(full):
+            raise ReplayError(f"{side.ref}: the solver's scenario does not tell the versions apart")
+        atoms = {a for a in full.asked if full.inner.true(a)}  # type: ignore[attr-defined]
+        for atom in sorted(atoms, key=repr):
+            if differs(FiniteScenario(frozenset(atoms - {atom}))):
+                atoms.discard(atom)
+        if not differs(FiniteScenario(frozenset(atoms))):
+            raise ReplayError(f"{side.ref}: the minimal scenario does not replay")
+        kinds = {p.name: p.kind for p in world.predicates}
+        facts = sorted((a for a in atoms if kinds[a[0]] == "fact"), key=written)
+        judgements = sorted((a for a in atoms if kinds[a[0]] == "judgement"), key=written)
+        told = [tell(world, a) for a in facts + judgements]
+        other_label = "old" if label == "new" else "new"
+        told.append(
+            f"the {label} text {_IMPOSES[side.modality]} {bearer}: {tell(world, action)}; the {other_label} text does not"
+        )
+        out.append(
+            (
+                change,
+                {
+                    "facts": [written(a) for a in facts],
+                    "judgements": [written(a) for a in judgements],
+                    "bearer": bearer,
+                    "action": written(action),
+                    "applies": label,
+                    "story": "; ".join(told),
+                },
+            )
+        )
+    return out
+
+
+def _imposes(ev: Evaluator, norm: Norm, bearer: str, action: tuple, s: object) -> bool:
+    """Does ``norm`` impose its modality on ``bearer`` doing ``action`` in ``s``?"""
+    from . import model as m
+
+    if isinstance(norm.action, m.AnyAction):
+        env0: dict | None = {norm.action.var: action}
+    else:
+        env0 = ev._match(norm.action, action, {})
+    if env0 is None:
+        return False
+    if isinstance(norm.bearer, m.Var):
+        if env0.get(norm.bearer.name, bearer) != bearer:
+            return False
+        env0[norm.bearer.name] = bearer
+    elif norm.bearer.name != bearer:
+        return False
+    return any(ev.applies(norm, env, s) for env in ev.bindings(norm.variables, env0))  # type: ignore[arg-type]

@@ -22,7 +22,9 @@ from .explain import english, logic
 from .fmt import format_module
 from .loader import expand_paths, read_source
 from .report import Report
-from .report.text import render_conflict, render_text
+from .report.baseline import baseline_text, read_baseline, without
+from .report.sarif import to_sarif
+from .report.text import render_conflict, render_diff, render_text
 from .syntax import parse as parse_text
 from .world import World
 
@@ -148,16 +150,26 @@ def main() -> None:
 @world_options
 @solver_options
 @click.option("--all", "all_", is_flag=True, help="Also report conflicts among the built-in and --against files.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(files, no_builtin, against, output, fail_on, timeout, jobs, all_, fmt) -> None:  # type: ignore[no-untyped-def]
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--baseline", metavar="FILE", help="Report and fail only on conflicts whose id is not in FILE.")
+@click.option("--write-baseline", metavar="FILE", help="Write the ids of the conflicts found to FILE.")
+def check(files, no_builtin, against, output, fail_on, timeout, jobs, all_, fmt, baseline, write_baseline) -> None:  # type: ignore[no-untyped-def]
     """Report every conflict that involves a norm of FILES."""
 
     def run() -> int:
+        known = read_baseline(baseline) if baseline else None
         world = _load(files, no_builtin, against)
         _warnings(world)
         report = api.check(world, all_conflicts=all_, timeout=timeout)
+        if write_baseline:
+            write_output(baseline_text(report), write_baseline)
+        if known is not None:
+            report = without(report, known)
         if fmt == "json":
             write_output(report.to_json(), output)
+        elif fmt == "sarif":
+            data = to_sarif(report, world.user_files)
+            write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
         else:
             paint = _painter(output is None and _colour(sys.stdout))
             write_output(render_text(report, world.sources, paint), output)
@@ -310,6 +322,33 @@ def test_cmd(files, no_builtin, against, output, fail_on, timeout, jobs, each_fi
             lines.append(f"{passed} passed, {failed} failed")
             write_output("\n".join(lines) + "\n", output)
         return 1 if failed else 0
+
+    _guard(run)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--no-builtin", is_flag=True, help="Do not load the built-in commitments library.")
+@click.option("--against", multiple=True, metavar="FILE_OR_DIR", help="Context files for both versions.")
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
+@solver_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff_cmd(old, new, no_builtin, against, output, fail_on, timeout, jobs, fmt) -> None:  # type: ignore[no-untyped-def]
+    """What an edit changed: OLD and NEW are files, directories or git:REV:PATH."""
+
+    def run() -> int:
+        from .diff import diff
+
+        before = _load([old], no_builtin, against)
+        after = _load([new], no_builtin, against)
+        report = diff(before, after, timeout=timeout)
+        if fmt == "json":
+            write_output(report.to_json(), output)
+        else:
+            paint = _painter(output is None and _colour(sys.stdout))
+            write_output(render_diff(report, after.sources, paint), output)
+        return 1 if report.worsened(fail_on) else 0
 
     _guard(run)
 

@@ -45,7 +45,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     out: list[str] = []
     for p in paths:
         if os.path.isdir(p):
-            found = sorted(str(f) for f in Path(p).rglob("*.treaty") if f.is_file())
+            found = sorted(str(f) for f in Path(p).glob("*.treaty") if f.is_file())
             if not found:
                 raise _error(
                     p, f"directory `{p}` holds no `.treaty` files", "name .treaty files or a folder that has some"
@@ -107,6 +107,38 @@ def read_source(path: str) -> str:
     return text
 
 
+def read_inputs(spec: str) -> list[tuple[str, str]]:
+    """(name, text) pairs for a file, a directory, or ``git:REV:PATH`` (a file or a
+    directory at a git revision, read with ``git show`` in the current directory)."""
+    if not spec.startswith("git:"):
+        return [(f, read_source(f)) for f in expand_paths([spec])]
+    import subprocess
+
+    rev, sep, path = spec[4:].partition(":")
+    if not sep or not rev or not path:
+        raise _error(spec, f"`{spec}` is not of the form `git:REV:PATH`", "e.g. `git:HEAD~1:examples/treaty.treaty`")
+
+    def git(*args: str) -> str:
+        try:
+            run = subprocess.run(["git", *args], capture_output=True, check=False)
+        except OSError as e:
+            raise _error(spec, f"cannot run git: {e}") from None
+        if run.returncode != 0:
+            msg = run.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise _error(spec, f"git cannot read `{rev}:{path}`: {msg[-1] if msg else 'unknown error'}")
+        return run.stdout.decode("utf-8", "replace")
+
+    kind = git("cat-file", "-t", f"{rev}:{path}").strip()
+    if kind == "tree":
+        names = sorted(
+            n for n in git("ls-tree", "-r", "--name-only", rev, "--", path).splitlines() if n.endswith(".treaty")
+        )
+        if not names:
+            raise _error(spec, f"`{path}` at `{rev}` holds no `.treaty` files")
+        return [(f"git:{rev}:{n}", git("show", f"{rev}:{n}")) for n in names]
+    return [(spec, git("show", f"{rev}:{path}"))]
+
+
 def parse_sources(sources: Sequence[tuple[str, str]]) -> list[m.Module]:
     """Parse (file, text) pairs; syntax errors of all files are gathered."""
     modules, diags, texts = [], [], {}
@@ -132,9 +164,11 @@ def load_world(
     The files in ``paths`` and ``texts`` are the user's; ``against`` files and the
     built-in library are context (their own conflicts are reported only with --all).
     """
-    user: list[tuple[str, str]] = [(f, read_source(f)) for f in expand_paths(paths)]
-    user += list(texts)
-    context = [(f, read_source(f)) for f in expand_paths(against)]
+    user: list[tuple[str, str]] = []
+    for name, text in [pair for p in paths for pair in read_inputs(p)] + list(texts):
+        if name not in {n for n, _ in user}:
+            user.append((name, text))
+    context = [pair for p in against for pair in read_inputs(p)]
     if builtin:
         context = builtin_sources() + context
     user_names = {f for f, _ in user}

@@ -810,3 +810,92 @@ def strip_comments(mod: m.Module) -> m.Module:
         return replace(node, comments=())
 
     return replace(mod, items=tuple(strip(i) for i in mod.items), trailing_comments=())
+
+
+# ------------------------------------------------------------------ declaring what a module uses
+
+
+def declarations_for(mod: m.Module) -> str:
+    """Declarations for the names a (random) module uses, so that resolution gets past
+    "unknown name" and into arities, types and variable scoping.
+
+    Every entity-like name becomes an organization (an entity that is also a group),
+    except treaty ids; a predicate is declared with the arity and kinds of its first use:
+    an action where it is a norm's or axiom's action or an action argument, else a fact.
+    """
+    entities: set[str] = set()
+    preds: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def use_pred(call: m.Call, kind: str, types: tuple[str, ...] | None = None) -> None:
+        if call.name in m.KEYWORDS:
+            return
+        if call.name not in preds:
+            ts = types or tuple("action" if isinstance(a, m.Call) else "entity" for a in call.args)
+            if kind == "action":
+                ts = tuple("entity" for _ in call.args) or ("entity",)
+            preds[call.name] = (kind, ts)
+        for a in call.args:
+            term(a, nested=True)
+
+    def term(t: m.Term, nested: bool = False) -> None:
+        if isinstance(t, m.Const):
+            entities.add(t.name)
+        elif isinstance(t, m.Call):
+            use_pred(t, "action" if nested else "fact")
+
+    def cond(c: m.Cond | None) -> None:
+        if c is None:
+            return
+        if isinstance(c, m.Call):
+            use_pred(c, "fact")
+        elif isinstance(c, m.Not):
+            cond(c.body)
+        elif isinstance(c, (m.And, m.Or)):
+            for i in c.items:
+                cond(i)
+        elif isinstance(c, m.InGroup):
+            term(c.term, nested=True)
+            entities.add(c.group)
+        elif isinstance(c, m.IsParty):
+            term(c.term, nested=True)
+        elif isinstance(c, m.Same):
+            term(c.left, nested=True)
+            term(c.right, nested=True)
+        elif isinstance(c, m.Quant):
+            cond(c.body)
+
+    declared: set[str] = set()
+    for it in mod.items:
+        if isinstance(it, (m.StateDecl, m.OrganizationDecl, m.GroupDecl)):
+            declared.add(it.name)
+            entities.update(getattr(it, "members", None) or ())
+        elif isinstance(it, m.PredicateDecl):
+            declared.add("pred:" + it.name)
+        elif isinstance(it, m.AxiomDecl):
+            use_pred(it.left, "action")
+            use_pred(it.right, "action")
+            cond(it.condition)
+        elif isinstance(it, m.AssumeDecl):
+            cond(it.condition)
+        elif isinstance(it, m.Treaty):
+            for p in it.parties:
+                if not isinstance(p, m.PartyAllStates):
+                    entities.add(p.name)
+            for art in it.articles:
+                for s in art.sentences:
+                    if isinstance(s, m.Norm):
+                        if isinstance(s.subject, m.EachMember):
+                            entities.add(s.subject.group)
+                        elif isinstance(s.subject, m.NamedBearer):
+                            entities.add(s.subject.name)
+                        if isinstance(s.action, m.Call):
+                            use_pred(s.action, "action")
+                        cond(s.condition)
+                        cond(s.unless)
+    lines = [f"organization {e}." for e in sorted(entities - declared)]
+    for name, (kind, types) in sorted(preds.items()):
+        if "pred:" + name in declared:
+            continue
+        params = ", ".join(f"p{i}" + (": action" if t == "action" else "") for i, t in enumerate(types))
+        lines.append(f"{kind} {name}({params}).")
+    return "\n".join(lines) + "\n"

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import re
 
+import treatycheck
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from tinyworlds import ENTITIES, tiny_world
-
-import treatycheck
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -94,3 +94,49 @@ def render_text(report: Report, sources: Mapping[str, str], paint: Paint = _plai
         closing = "no conflicts: " + closing
     blocks.append(paint(closing, "bold"))
     return "\n\n".join(blocks) + "\n"
+
+
+def render_diff(report, sources: Mapping[str, str], paint: Paint = _plain) -> str:  # type: ignore[no-untyped-def]
+    """The diff report: conflicts introduced, resolved and re-ranked, then each sentence."""
+    out: list[str] = []
+    if report.introduced:
+        out.append(paint(f"introduced ({len(report.introduced)}):", "bold"))
+        out += [render_conflict(c, sources, paint) for c in report.introduced]
+    if report.resolved:
+        block = [paint(f"resolved ({len(report.resolved)}):", "bold")]
+        block += [f"  {c.id} ({c.severity}, {c.resolution.status}): {c.headline}" for c in report.resolved]
+        out.append("\n".join(block))
+    if report.changed:
+
+        def side(c) -> str:  # type: ignore[no-untyped-def]
+            r = c.resolution
+            return f"{r.status}{' ' + r.winner if r.winner else ''} ({c.severity})"
+
+        block = [paint(f"changed ({len(report.changed)}):", "bold")]
+        block += [f"  {ch.id}: {side(ch.old)} -> {side(ch.new)}" for ch in report.changed]
+        out.append("\n".join(block))
+    lines = [paint("articles:", "bold")]
+    width = max((len(a.ref) for a in report.articles), default=0)
+    for a in report.articles:
+        text = f"  {a.ref.ljust(width)}  {a.change}"
+        if a.modality:
+            text += f" (modality {a.modality[0]} -> {a.modality[1]})"
+        if a.note:
+            text += f" ({a.note})"
+        lines.append(text)
+        if a.scenario:
+            lines += ["  " + w for w in _note("scenario", str(a.scenario["story"]), paint)]
+    out.append("\n".join(lines))
+    counts = {
+        k: sum(a.change == k for a in report.articles)
+        for k in ("equivalent", "broader", "narrower", "different", "added", "removed")
+    }
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+    out.append(
+        paint(
+            f"{len(report.introduced)} introduced, {len(report.resolved)} resolved, {len(report.changed)} changed; "
+            f"sentences: {summary or 'none'}",
+            "bold",
+        )
+    )
+    return "\n\n".join(out) + "\n"
