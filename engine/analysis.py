@@ -14,7 +14,7 @@ asserted once; each norm is compiled once per role; each candidate pair is one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import z3
 
@@ -83,10 +83,11 @@ class _ModelScenario:
 
 
 class _Search:
-    def __init__(self, world: World, timeout: float):
+    def __init__(self, world: World, timeout: float, chains: ChainIndex | None = None):
         self.world = world
         self.enc = Encoder(world)
-        self.chains = ChainIndex(world)
+        self.chains = chains or ChainIndex(world)
+        self.memo: dict[tuple, Finding | None] = {}
         self.ev = Evaluator(world)
         self.timeout_ms = max(1, int(timeout * 1000))
         self.instances: dict[tuple[str, str], NormInstance] = {}
@@ -96,11 +97,8 @@ class _Search:
     def _new_solver(self) -> None:
         self.solver = z3.Solver(ctx=self.enc.ctx)
         self.solver.set("timeout", self.timeout_ms)
-        # instances may add membership tables to the background lazily; compile
-        # every norm first so the background is complete before it is asserted.
-        for n in self.world.norms:
-            for tag in ("a", "b"):
-                self.instance(n, tag)
+        # the encoder adds membership tables to the background as norms are
+        # compiled; check() asserts whatever is new before each query
         self.asserted = 0
 
     def instance(self, norm: Norm, tag: str) -> NormInstance:
@@ -157,9 +155,34 @@ class _Search:
         return alts
 
     def examine(self, cand: Candidate) -> Finding | None:
+        """The conflict of one candidate pair, or None.
+
+        Pairs that say the same thing (same norms up to their refs, same party
+        lists) have the same answer, so it is computed once per run (and, with a
+        cache, once across runs).
+        """
+        key = pair_key(self.world, cand)
+        if key in self.memo:
+            payload = self.memo[key]
+        else:
+            payload = self.decide(cand)
+            if payload is not None and payload.verdict == "proved":
+                payload = self.explain(cand, payload.bearers)
+            if payload is None or payload.verdict == "proved":
+                self.memo[key] = payload
+        if payload is None:
+            return None
+        return replace(payload, first=cand.first, second=cand.second)
+
+    def pair(self, cand: Candidate) -> tuple[NormInstance, NormInstance, list[tuple[int, z3.BoolRef]]]:
+        i1 = self.instance(cand.first, "a")
+        i2 = self.instance(cand.second, "b")
+        return i1, i2, self.relation(cand, i1, i2)
+
+    def decide(self, cand: Candidate) -> Finding | None:
+        """Whether the pair conflicts, and for which bearers (no scenario yet)."""
         enc = self.enc
-        i1, i2 = self.instance(cand.first, "a"), self.instance(cand.second, "b")
-        alts = self.relation(cand, i1, i2)
+        i1, i2, alts = self.pair(cand)
         if not alts:
             return None
         base = _and([i1.applies, i2.applies, i1.bearer == i2.bearer], enc.ctx)
@@ -188,27 +211,27 @@ class _Search:
         if result == z3.unknown:
             self._new_solver()
             return Finding(cand.kind, cand.first, cand.second, "unknown")
-        bearers.sort()
+        return Finding(cand.kind, cand.first, cand.second, "proved", tuple(sorted(bearers)))
+
+    def explain(self, cand: Candidate, bearers: tuple[str, ...]) -> Finding:
+        """The canonical scenario for the first bearer, from a fresh context and
+        solver, so it depends only on the pair and the world, never on what was
+        asked before (determinism across --jobs, caches and file order)."""
+        fresh = _Search(self.world, self.timeout_ms / 1000, self.chains)
+        enc = fresh.enc
+        i1, i2, alts = fresh.pair(cand)
+        base = _and([i1.applies, i2.applies, i1.bearer == i2.bearer], enc.ctx)
         first = enc.entity[bearers[0]]
-        # The scenario comes from a fresh solver, so it depends only on this pair and
-        # the world, never on the queries asked before (determinism across --jobs,
-        # caches and file order).
-        main_solver, main_asserted = self.solver, self.asserted
-        self.solver = z3.Solver(ctx=enc.ctx)
-        self.solver.set("timeout", self.timeout_ms)
-        self.asserted = 0
-        try:
-            for limit in sorted({n for n, _ in alts}):
-                chosen = _or([f for n, f in alts if n <= limit], enc.ctx)
-                # Prefer stories a reader expects: distinct roles, played by states.
-                for extra in self.preferences(i1, i2):
-                    result = self.check(base, chosen, i1.bearer == first, *extra)
-                    if result == z3.sat:
-                        return self.scenario(cand, i1, i2, self.model, tuple(bearers))
-                    if result == z3.unknown:
-                        return Finding(cand.kind, cand.first, cand.second, "unknown", tuple(bearers))
-        finally:
-            self.solver, self.asserted = main_solver, main_asserted
+        for limit in sorted({n for n, _ in alts}):
+            chosen = _or([f for n, f in alts if n <= limit], enc.ctx)
+            # Prefer stories a reader expects: distinct roles, played by states.
+            for extra in fresh.preferences(i1, i2):
+                result = fresh.check(base, chosen, i1.bearer == first, *extra)
+                self.queries += 1
+                if result == z3.sat:
+                    return fresh.scenario(cand, i1, i2, fresh.model, bearers)
+                if result == z3.unknown:
+                    return Finding(cand.kind, cand.first, cand.second, "unknown", bearers)
         raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: no scenario for bearer {bearers[0]}")
 
     def preferences(self, i1: NormInstance, i2: NormInstance) -> list[list[z3.BoolRef]]:
@@ -281,6 +304,26 @@ class _Search:
         )
 
 
+def norm_key(world: World, norm: Norm) -> tuple:
+    """What a norm's part in a verdict depends on: what it says (not where), and
+    its treaty's parties."""
+    return (
+        norm.modality,
+        norm.bearer,
+        norm.bearer_group,
+        norm.action,
+        norm.condition,
+        norm.variables,
+        world.treaty(norm.treaty).parties,
+    )
+
+
+def pair_key(world: World, cand: Candidate) -> tuple:
+    """The content a pair's verdict depends on (the world's vocabulary, axioms and
+    assumptions aside, which are fixed within a run)."""
+    return (cand.kind, cand.first.ref == cand.second.ref, norm_key(world, cand.first), norm_key(world, cand.second))
+
+
 def _fits(x: str | None, y: str | None, pair: tuple[str, str]) -> bool:
     return (x is None or x == pair[0]) and (y is None or y == pair[1])
 
@@ -292,10 +335,15 @@ def analyse(world: World, focus: frozenset[str] | None = None, timeout: float = 
         return Analysis([], 0)
     search = _Search(world, timeout)
     findings = []
+    groups: dict[str, list[Candidate]] = {}
     for cand in candidates(world, search.chains, focus):
-        found = search.examine(cand)
-        if found is not None:
-            findings.append(found)
+        groups.setdefault(cand.first.ref, []).append(cand)
+    for ref in sorted(groups):
+        for cand in groups[ref]:
+            found = search.examine(cand)
+            if found is not None:
+                findings.append(found)
+    findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
     return Analysis(findings, search.queries)
 
 

@@ -30,18 +30,71 @@ from .world import Axiom, Norm, World
 EXPAND_LIMIT = 4096
 
 
+# The Python API checks and coerces every argument of every term it builds; for
+# the many small terms of a large register that costs more than solving. These
+# helpers build terms straight through the C API from terms already well-sorted.
+
+
+def _array(xs: list[z3.ExprRef]):  # type: ignore[no-untyped-def]
+    arr = (z3.Ast * len(xs))()
+    for i, x in enumerate(xs):
+        arr[i] = x.as_ast()
+    return arr
+
+
+def _bool(ast, ctx: z3.Context) -> z3.BoolRef:  # type: ignore[no-untyped-def]
+    return z3.BoolRef(ast, ctx)
+
+
+def _app(f: z3.FuncDeclRef, args: list[z3.ExprRef]) -> z3.ExprRef:
+    """``f(args)`` without the Python API's per-argument checks."""
+    ctx = f.ctx
+    ast = z3.Z3_mk_app(ctx.ref(), f.as_ast(), len(args), _array(args))
+    return z3.z3._to_expr_ref(ast, ctx)
+
+
+def _eq(a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
+    ctx = a.ctx
+    return _bool(z3.Z3_mk_eq(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
+
+
+def _not(a: z3.BoolRef) -> z3.BoolRef:
+    true, false = _truth(a.ctx)
+    i = a.get_id()
+    if i == true or i == false:
+        return z3.BoolVal(i == false, a.ctx)
+    return _bool(z3.Z3_mk_not(a.ctx.ref(), a.as_ast()), a.ctx)
+
+
+def _truth(ctx: z3.Context) -> tuple[int, int]:
+    """The ids of `true` and `false` in a context (cheaper than ``z3.is_true``)."""
+    ids = getattr(ctx, "_treatycheck_truth", None)
+    if ids is None:
+        ids = (z3.BoolVal(True, ctx).get_id(), z3.BoolVal(False, ctx).get_id())
+        ctx._treatycheck_truth = ids  # type: ignore[attr-defined]
+    return ids  # type: ignore[no-any-return]
+
+
 def _and(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
-    xs = [x for x in xs if not z3.is_true(x)]
+    true, false = _truth(ctx)
+    ids = [x.get_id() for x in xs]
+    if false in ids:
+        return z3.BoolVal(False, ctx)
+    xs = [x for x, i in zip(xs, ids, strict=True) if i != true]
     if not xs:
         return z3.BoolVal(True, ctx)
-    return xs[0] if len(xs) == 1 else z3.And(*xs)
+    return xs[0] if len(xs) == 1 else _bool(z3.Z3_mk_and(ctx.ref(), len(xs), _array(xs)), ctx)
 
 
 def _or(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
-    xs = [x for x in xs if not z3.is_false(x)]
+    true, false = _truth(ctx)
+    ids = [x.get_id() for x in xs]
+    if true in ids:
+        return z3.BoolVal(True, ctx)
+    xs = [x for x, i in zip(xs, ids, strict=True) if i != false]
     if not xs:
         return z3.BoolVal(False, ctx)
-    return xs[0] if len(xs) == 1 else z3.Or(*xs)
+    return xs[0] if len(xs) == 1 else _bool(z3.Z3_mk_or(ctx.ref(), len(xs), _array(xs)), ctx)
 
 
 @dataclass
@@ -65,6 +118,7 @@ class Encoder:
         self.Entity, consts = z3.EnumSort("Entity", names, ctx=self.ctx)
         self.entity = dict(zip(names, consts, strict=True))
         self.entity_name = {str(c): n for n, c in self.entity.items()}
+        self.entity_ids = {c.get_id(): n for n, c in self.entity.items()}
         self.actions = [p for p in world.predicates if p.kind == "action"]
         dt = z3.Datatype("Action", ctx=self.ctx)
         for p in self.actions:
@@ -80,7 +134,6 @@ class Encoder:
             sorts = [self.Action if t == "action" else self.Entity for t in p.types]
             self.functions[p.name] = z3.Function(p.name, *sorts, z3.BoolSort(self.ctx))
         self.background: list[z3.BoolRef] = []
-        self._tables: dict[str, z3.FuncDeclRef] = {}
         self.sets = {t.id: t.parties for t in world.treaties} | {g.name: g.members for g in world.groups}
         self._fresh = itertools.count()
         for a in world.assumptions:
@@ -97,16 +150,22 @@ class Encoder:
         return z3.Const(name, self.Action if type_ == "action" else self.Entity)
 
     def _member(self, set_name: str, term: z3.ExprRef) -> z3.BoolRef:
+        """``term`` belongs to a party list or group, as a formula over equalities.
+
+        A table asserted once per set would grow the background with every treaty,
+        and the solver pays for the background on every query; a disjunction of
+        equalities (or a conjunction of disequalities, whichever is shorter) stays
+        local to the norm that uses it.
+        """
         members = self.sets[set_name]
-        if z3.is_const(term) and str(term) in self.entity_name and term.sort() == self.Entity:
-            return z3.BoolVal(self.entity_name[str(term)] in members, self.ctx)
-        fn = self._tables.get(set_name)
-        if fn is None:
-            fn = z3.Function(f"in!{set_name}", self.Entity, z3.BoolSort(self.ctx))
-            self._tables[set_name] = fn
-            for name, c in self.entity.items():
-                self.background.append(fn(c) if name in members else z3.Not(fn(c)))
-        return fn(term)
+        known = self.entity_ids.get(term.get_id())
+        if known is not None:  # an entity constant: decide membership here
+            return z3.BoolVal(known in members, self.ctx)
+        inside = [c for n, c in self.entity.items() if n in members]
+        if len(inside) * 2 <= len(self.entity):
+            return _or([_eq(term, c) for c in inside], self.ctx)
+        outside = [c for n, c in self.entity.items() if n not in members]
+        return _and([_not(_eq(term, c)) for c in outside], self.ctx)
 
     def actor_is(self, action: z3.ExprRef, who: z3.ExprRef) -> z3.BoolRef:
         """The action's first argument (its actor) is ``who``."""
@@ -123,7 +182,7 @@ class Encoder:
             return env[t.name]
         if isinstance(t, m.Const):
             return self.entity[t.name]
-        return self.constructor[t.name](*(self.term(a, env) for a in t.args))
+        return _app(self.constructor[t.name], [self.term(a, env) for a in t.args])
 
     def cond(self, c: m.Cond | None, env: dict[str, z3.ExprRef], treaty: str | None) -> z3.BoolRef:
         """The Z3 formula of a condition under a binding of its free variables."""
@@ -131,9 +190,9 @@ class Encoder:
         if c is None:
             return z3.BoolVal(True, ctx)
         if isinstance(c, m.Call):
-            return self.functions[c.name](*(self.term(a, env) for a in c.args))
+            return _app(self.functions[c.name], [self.term(a, env) for a in c.args])  # type: ignore[return-value]
         if isinstance(c, m.Not):
-            return z3.Not(self.cond(c.body, env, treaty))
+            return _not(self.cond(c.body, env, treaty))
         if isinstance(c, m.And):
             return _and([self.cond(i, env, treaty) for i in c.items], ctx)
         if isinstance(c, m.Or):
@@ -142,10 +201,10 @@ class Encoder:
             return self._member(c.group, self.term(c.term, env))
         if isinstance(c, m.IsParty):
             inside = self._member(treaty, self.term(c.term, env))  # type: ignore[arg-type]
-            return z3.Not(inside) if c.negated else inside
+            return _not(inside) if c.negated else inside
         if isinstance(c, m.Same):
-            eq = self.term(c.left, env) == self.term(c.right, env)
-            return z3.Not(eq) if c.negated else eq
+            eq = _eq(self.term(c.left, env), self.term(c.right, env))
+            return _not(eq) if c.negated else eq
         if isinstance(c, m.Quant):
             dom = sorted(self.sets[treaty]) if c.domain == "party" else list(self.entity)  # type: ignore[index]
             parts = [self.cond(c.body, {**env, c.var: self.entity[e]}, treaty) for e in dom]
@@ -187,11 +246,16 @@ class Encoder:
 
     # ------------------------------------------------------------ norms and axioms
     def instance(self, norm: Norm, tag: str) -> NormInstance:
-        """A copy of ``norm`` with fresh constants named after its ref and ``tag``."""
+        """A copy of ``norm`` whose constants are named after ``tag`` and its variables.
+
+        The names do not mention the norm, so two norms that say the same thing
+        compile to the same terms (the solver then behaves the same on both); a
+        query must hold at most one instance per tag.
+        """
         env: dict[str, z3.ExprRef] = {}
         for name, type_ in norm.variables:
             sort = self.Action if type_ == "action" else self.Entity
-            env[name] = z3.Const(f"{norm.ref}!{tag}!{name}", sort)
+            env[name] = z3.Const(f"{tag}!{name}", sort)
         bearer = self.term(norm.bearer, env)
         parts = [self._member(norm.treaty, bearer)]
         if norm.bearer_group is not None:
@@ -207,7 +271,7 @@ class Encoder:
     def step(self, axiom: Axiom, current: z3.ExprRef, tag: str) -> tuple[z3.BoolRef, z3.ExprRef, dict[str, z3.ExprRef]]:
         """One application of an ``implies`` axiom to ``current``: (condition, result, binding)."""
         env = {n: self.named(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
-        formula = _and([current == self.term(axiom.left, env), self.cond(axiom.condition, env, None)], self.ctx)
+        formula = _and([_eq(current, self.term(axiom.left, env)), self.cond(axiom.condition, env, None)], self.ctx)
         return formula, self.term(axiom.right, env), env
 
     def chain(self, start: z3.ExprRef, path: tuple[Axiom, ...], tag: str) -> tuple[z3.BoolRef, z3.ExprRef]:
@@ -222,7 +286,9 @@ class Encoder:
         """``axiom`` forbids doing both ``a`` and ``b`` (either way round)."""
         env = {n: self.named(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
         left, right = self.term(axiom.left, env), self.term(axiom.right, env)
-        return _or([_and([a == left, b == right], self.ctx), _and([a == right, b == left], self.ctx)], self.ctx)
+        return _or(
+            [_and([_eq(a, left), _eq(b, right)], self.ctx), _and([_eq(a, right), _eq(b, left)], self.ctx)], self.ctx
+        )
 
     # ------------------------------------------------------------ reading models
     def read(self, value: z3.ExprRef) -> object:
@@ -241,4 +307,4 @@ class Encoder:
 
     def atom(self, atom: tuple) -> z3.BoolRef:
         """A ground fact or judgement atom as a Z3 Boolean."""
-        return self.functions[atom[0]](*(self.ground(a) for a in atom[1:]))
+        return _app(self.functions[atom[0]], [self.ground(a) for a in atom[1:]])  # type: ignore[return-value]

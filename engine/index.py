@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import model as m
-from .evaluate import CHAIN_KINDS, pair_kind
+from .evaluate import CHAIN_KINDS, KINDS
 from .world import Axiom, Norm, World
 
 RECURSION_LIMIT = 3
@@ -113,62 +113,45 @@ def candidates(world: World, chains: ChainIndex, focus: frozenset[str] | None = 
     """Norm pairs that might conflict, in canonical order (by kind, then refs).
 
     ``focus``: only pairs with at least one norm whose ref is in it (None: all).
-    Norms are bucketed by the actions they can reach so pairs that share nothing are
-    never formed (the cost grows with the pairs that can touch, not with all pairs).
+    Norms are bucketed by modality, action and treaty, so a pair is only formed
+    when the actions can meet and the treaties share a party: the cost grows with
+    the pairs that can touch, not with all pairs.
     """
-    norms = world.norms
-    bearers = {n.ref: world.bearers(n) for n in norms}
-    by_action: dict[str, list[Norm]] = {}
-    any_norms: list[Norm] = []
-    for n in norms:
-        if n.action_name is None:
-            any_norms.append(n)
-        else:
-            by_action.setdefault(n.action_name, []).append(n)
-    # constructors whose norms can meet a given constructor's consequences
-    back: dict[str, set[str]] = {a: set() for a in chains.actions}
-    for a in chains.actions:
-        for b in chains.reachable(a):
-            back[b].add(a)
+    bearers = {n.ref: world.bearers(n) for n in world.norms}
+    # (modality, action or None for `take any action`) -> treaty -> norms
+    buckets: dict[tuple[str, str | None], dict[str, list[Norm]]] = {}
+    for n in world.norms:
+        if bearers[n.ref]:
+            buckets.setdefault((n.modality, n.action_name), {}).setdefault(n.treaty, []).append(n)
+    parties = {t.id: t.parties for t in world.treaties}
+    all_actions: list[str | None] = [*chains.actions, None]
+    # which second-role actions each first-role action can meet, per kind family
+    reach_to = {a: [b for b in all_actions if chains.can_reach(a, b)] for a in all_actions}
+    excl_to = {a: [b for b in all_actions if chains.can_exclude(a, b)] for a in all_actions}
 
-    out: set[tuple[str, str, str]] = set()
-    for n in norms:
-        if not bearers[n.ref]:
-            continue
-        name = n.action_name
-        reach = chains.reachable(name)
-        # partners whose action relates to ours by a chain in either direction, or exclusion
-        related: set[str] = set(reach)
-        for r in list(reach):
-            related |= back.get(r, set())
-        for x, y in chains.excluded_pairs:
-            if x in reach:
-                related |= back.get(y, set()) | {y}
-        if name is None:
-            partners = list(norms)
-        else:
-            partners = [p for a in sorted(related) for p in by_action.get(a, [])] + any_norms
-        for p in partners:
-            if not (bearers[n.ref] & bearers[p.ref]):
+    out: list[tuple[str, str, str]] = []
+    for (first_mod, second_mod), kind in KINDS.items():
+        targets = reach_to if kind in CHAIN_KINDS else excl_to
+        for (mod, action), by_treaty in buckets.items():
+            if mod != first_mod:
                 continue
-            pk = pair_kind(n.modality, p.modality)
-            if pk is None:
-                continue
-            kind, swap = pk
-            first, second = (p, n) if swap else (n, p)
-            if first.ref == second.ref and kind != "obligation-obligation":
-                continue
-            if kind == "obligation-obligation" and first.ref > second.ref:
-                first, second = second, first
-            if focus is not None and first.ref not in focus and second.ref not in focus:
-                continue
-            if kind in CHAIN_KINDS:
-                ok = chains.can_reach(first.action_name, second.action_name)
-            else:
-                ok = chains.can_exclude(first.action_name, second.action_name)
-            if ok:
-                out.add((first.ref, second.ref, kind))
-    for a, b, kind in sorted(out, key=lambda t: (t[2], t[0], t[1])):
+            for first_list in by_treaty.values():
+                for first in first_list:
+                    mine = bearers[first.ref]
+                    for b in targets[action]:
+                        for treaty, seconds in buckets.get((second_mod, b), {}).items():
+                            if parties[treaty].isdisjoint(mine):
+                                continue
+                            for second in seconds:
+                                if mine.isdisjoint(bearers[second.ref]):
+                                    continue
+                                x, y = first.ref, second.ref
+                                if kind == "obligation-obligation" and x > y:
+                                    continue  # symmetric: each unordered pair once
+                                if focus is not None and x not in focus and y not in focus:
+                                    continue
+                                out.append((kind, x, y))
+    for kind, a, b in sorted(out):
         yield Candidate(kind, world.norm(a), world.norm(b))
 
 

@@ -194,7 +194,7 @@ class VariableChecker:
                     cond.span,
                     f"axioms and assumptions belong to no treaty; use `{cond.quantifier} entity`",
                 )
-            if cond.var in self.types or cond.var in self.own:
+            if cond.var in self.types or cond.var in self.own or any(u.name == cond.var for u in self.uses):
                 self.errs.error(
                     "E227",
                     f"variable `{cond.var}` is bound by a quantifier and also used outside it",
