@@ -226,6 +226,7 @@ class _Search:
             chosen = _or([f for n, f in alts if n <= limit], enc.ctx)
             # Prefer stories a reader expects: distinct roles, played by states.
             for extra in fresh.preferences(i1, i2):
+                fresh._new_solver()  # each attempt from a clean slate: no history
                 result = fresh.check(base, chosen, i1.bearer == first, *extra)
                 self.queries += 1
                 if result == z3.sat:
@@ -244,7 +245,12 @@ class _Search:
         if states and len(states) < len(self.world.entities):
             names = [enc.entity[e.name] for e in states]
             is_state = [_or([v == s for s in names], enc.ctx) for vs in roles for v in vs]
+        # across the two norms too: every role but the shared bearer its own entity
+        across = [v for v in roles[0]] + [v for v in roles[1] if not v.eq(i2.bearer)]
+        everyone = [z3.Distinct(*across)] if len(across) > 1 else []
         out = []
+        if everyone and is_state:
+            out.append(everyone + is_state)
         if distinct and is_state:
             out.append(distinct + is_state)
         if distinct:

@@ -66,7 +66,7 @@ def logic(world: World, norm: Norm) -> str:
     action = norm.action.var if isinstance(norm.action, m.AnyAction) else term(norm.action)
     body = f"{_OP[norm.modality]} {action}"
     if norm.condition is not None:
-        body = f"{logic_cond(norm.condition, norm.treaty)} → {body}"
+        body = f"{_wrap(norm.condition, norm.treaty)} → {body}"
     return (" ".join(parts) + ": " if parts else "") + body
 
 

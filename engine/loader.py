@@ -165,6 +165,7 @@ def load_world(
     built-in library are context (their own conflicts are reported only with --all).
     """
     user: list[tuple[str, str]] = []
+    texts = [(name, text[1:] if text.startswith("\ufeff") else text) for name, text in texts]
     for name, text in [pair for p in paths for pair in read_inputs(p)] + list(texts):
         if name not in {n for n, _ in user}:
             user.append((name, text))

@@ -332,13 +332,6 @@ def test_random_modules_with_their_names_declared(module: m.Module) -> None:
 
 # ------------------------------------------------------------------ metamorphic: `and`/`or` commute
 
-QUANT_SCOPE_BUG = (
-    "engine bug: E227 (quantified variable also used outside) is only reported when the outside use "
-    "comes after the quantifier or has a type; `X is Y and every entity Y satisfies f(Y)` is accepted "
-    "while `every entity Y satisfies f(Y) and X is Y` is rejected (variables.py checks self.types, "
-    "which an untyped `V is W` use never enters)"
-)
-
 
 def _reversed_cond(c: m.Cond) -> m.Cond:
     if isinstance(c, (m.And, m.Or)):
@@ -374,7 +367,6 @@ def _reversed_module(mod: m.Module) -> m.Module:
     return replace(mod, items=tuple(items))
 
 
-@pytest.mark.xfail(reason=QUANT_SCOPE_BUG, strict=False)
 @settings(FUZZ, max_examples=300)
 @given(modules())
 @example(treatycheck.parse("assume a: every entity Y satisfies f(Y) or Y is Z.", FUZZ_FILE))
@@ -387,7 +379,6 @@ def test_and_or_order_does_not_change_acceptance(module: m.Module) -> None:
     assert (before == "ok") == (after == "ok"), (before, after)
 
 
-@pytest.mark.xfail(reason=QUANT_SCOPE_BUG, strict=False)
 def test_quantified_variable_used_before_quantifier_is_an_error() -> None:
     base = "state AA. fact f(x). action act(x).\ntreaty TT: parties: AA. article 1: each party X shall act(X) if "
     with pytest.raises(treatycheck.TreatyError) as after:
