@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ def measure(seed: int, norms: int, timeout: float) -> dict[str, object]:
     t = time.perf_counter()
     report = treatycheck.check(world, timeout=timeout)
     check_s = time.perf_counter() - t
+    shutil.rmtree(out, ignore_errors=True)
     kinds: dict[str, int] = {}
     for c in report.conflicts:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1

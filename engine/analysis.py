@@ -14,10 +14,13 @@ asserted once; each norm is compiled once per role; each candidate pair is one
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import z3
 
+from .cache import VerdictCache
 from .encode import Encoder, NormInstance, _and, _or
 from .evaluate import CHAIN_KINDS, Evaluator, FiniteScenario, Witness
 from .index import Candidate, ChainIndex, candidates
@@ -83,8 +86,13 @@ class _ModelScenario:
 
 
 class _Search:
-    def __init__(self, world: World, timeout: float, chains: ChainIndex | None = None):
+    def __init__(
+        self, world: World, timeout: float, chains: ChainIndex | None = None, cache: VerdictCache | None = None
+    ):
         self.world = world
+        self.cache = cache
+        self.script: list[str] | None = None  # SMT-LIB commands, when recording
+        self.script_terms: list[z3.BoolRef] = []
         self.enc = Encoder(world)
         self.chains = chains or ChainIndex(world)
         self.memo: dict[tuple, Finding | None] = {}
@@ -112,17 +120,37 @@ class _Search:
         hold together; unknown: the solver gave up within the timeout."""
         self.queries += 1
         background = self.enc.background
-        if len(background) > self.asserted:  # tables the encoder added since
-            self.solver.add(*background[self.asserted :])
+        if len(background) > self.asserted:  # assumptions the encoder added since
+            self._add(*background[self.asserted :])
             self.asserted = len(background)
-        self.solver.push()
+        self._push()
         try:
-            self.solver.add(*formulas)
+            self._add(*formulas)
+            if self.script is not None:
+                self.script.append("(check-sat)")
             result = self.solver.check()
             self.model = self.solver.model() if result == z3.sat else None
         finally:
-            self.solver.pop()
+            self._pop()
         return result
+
+    # Solver calls go through these so that --emit-smt can record them in order.
+    def _push(self) -> None:
+        self.solver.push()
+        if self.script is not None:
+            self.script.append("(push 1)")
+
+    def _pop(self) -> None:
+        self.solver.pop()
+        if self.script is not None:
+            self.script.append("(pop 1)")
+
+    def _add(self, *formulas: z3.BoolRef) -> None:
+        self.solver.add(*formulas)
+        if self.script is not None:
+            for f in formulas:
+                self.script.append(f"(assert {f.sexpr()})")
+                self.script_terms.append(f)
 
     # ------------------------------------------------------------ one candidate
     def relation(self, cand: Candidate, i1: NormInstance, i2: NormInstance) -> list[tuple[int, z3.BoolRef]]:
@@ -165,9 +193,16 @@ class _Search:
         if key in self.memo:
             payload = self.memo[key]
         else:
-            payload = self.decide(cand)
-            if payload is not None and payload.verdict == "proved":
-                payload = self.explain(cand, payload.bearers)
+            disk = self.cache.key(cand.kind, cand.first, cand.second) if self.cache else ""
+            hit, verdict = self.cache.get(disk) if self.cache else (False, None)
+            if hit:
+                payload = None if verdict is None else Finding(cand.kind, cand.first, cand.second, "proved", **verdict)
+            else:
+                payload = self.decide(cand)
+                if payload is not None and payload.verdict == "proved":
+                    payload = self.explain(cand, payload.bearers)
+                if self.cache and (payload is None or payload.verdict == "proved"):
+                    self.cache.put(disk, None if payload is None else _verdict(payload))
             if payload is None or payload.verdict == "proved":
                 self.memo[key] = payload
         if payload is None:
@@ -197,17 +232,17 @@ class _Search:
         # apart from it (a symmetry), block them, and ask again
         bearers: list[str] = []
         classes = self.world.symmetry_classes()
-        self.solver.push()
+        self._push()
         try:
-            self.solver.add(base, everything)
+            self._add(base, everything)
             while result == z3.sat:
                 b = enc.read(self.model.eval(i1.bearer, model_completion=True))
                 found = classes.get(b, (b,))  # type: ignore[arg-type]
                 bearers.extend(found)
-                self.solver.add(*[i1.bearer != enc.entity[x] for x in found])
+                self._add(*[i1.bearer != enc.entity[x] for x in found])
                 result = self.check()
         finally:
-            self.solver.pop()
+            self._pop()
         if result == z3.unknown:
             self._new_solver()
             return Finding(cand.kind, cand.first, cand.second, "unknown")
@@ -218,6 +253,7 @@ class _Search:
         solver, so it depends only on the pair and the world, never on what was
         asked before (determinism across --jobs, caches and file order)."""
         fresh = _Search(self.world, self.timeout_ms / 1000, self.chains)
+        fresh.script, fresh.script_terms = self.script, self.script_terms
         enc = fresh.enc
         i1, i2, alts = fresh.pair(cand)
         base = _and([i1.applies, i2.applies, i1.bearer == i2.bearer], enc.ctx)
@@ -334,23 +370,113 @@ def _fits(x: str | None, y: str | None, pair: tuple[str, str]) -> bool:
     return (x is None or x == pair[0]) and (y is None or y == pair[1])
 
 
-def analyse(world: World, focus: frozenset[str] | None = None, timeout: float = 10.0) -> Analysis:
+def _verdict(f: Finding) -> dict:
+    """The cacheable part of a proved finding (no norms: those are the pair's own)."""
+    return {
+        "bearers": f.bearers,
+        "env1": f.env1,
+        "env2": f.env2,
+        "atoms": f.atoms,
+        "absent": f.absent,
+        "witness": f.witness,
+    }
+
+
+def analyse(
+    world: World,
+    focus: frozenset[str] | None = None,
+    timeout: float = 10.0,
+    jobs: int = 1,
+    cache_dir: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+    emit: list[str] | None = None,
+) -> Analysis:
     """Find every conflict among the world's norms that involves a ref in ``focus``
-    (every conflict when None). Returns findings in candidate order."""
+    (every conflict when None), with ``jobs`` worker processes and an optional
+    verdict cache. Findings come back in canonical order whatever the jobs."""
     if not world.norms:
+        if emit is not None:
+            emit.append("; treatycheck: no solver queries\n")
         return Analysis([], 0)
-    search = _Search(world, timeout)
+    chains = ChainIndex(world)
+    pairs = list(candidates(world, chains, focus))
+    if jobs > 1 and len(pairs) > 1 and emit is None:
+        from .parallel import analyse_parallel
+
+        return analyse_parallel(world, pairs, timeout, jobs, cache_dir, progress, deadline)
+    triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
+    return analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
+
+
+def analyse_pairs(
+    world: World,
+    pairs: list[tuple[str, str, str]],
+    timeout: float,
+    cache_dir: str | None,
+    chains: ChainIndex | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+    emit: list[str] | None = None,
+) -> Analysis:
+    """Examine the given candidate pairs (kind, first ref, second ref) in order.
+
+    Pairs not reached within ``deadline`` seconds are reported ``unknown``. With
+    ``emit`` (a list), the SMT-LIB script of every query is appended to it.
+    """
+    cache = VerdictCache(cache_dir, world) if cache_dir else None
+    search = _Search(world, timeout, chains, cache)
+    if emit is not None:
+        search.script = []
     findings = []
-    groups: dict[str, list[Candidate]] = {}
-    for cand in candidates(world, search.chains, focus):
-        groups.setdefault(cand.first.ref, []).append(cand)
-    for ref in sorted(groups):
-        for cand in groups[ref]:
-            found = search.examine(cand)
-            if found is not None:
-                findings.append(found)
+    stop = None if deadline is None else time.monotonic() + deadline
+    for i, (kind, a, b) in enumerate(pairs):
+        cand = Candidate(kind, world.norm(a), world.norm(b))
+        if stop is not None and time.monotonic() > stop:  # out of time: undecided, never "no conflict"
+            findings.append(Finding(kind, cand.first, cand.second, "unknown"))
+            continue
+        found = search.examine(cand)
+        if found is not None:
+            findings.append(found)
+        if progress is not None and i % 64 == 0:
+            progress(i, len(pairs))
+    if cache is not None:
+        cache.close()
     findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
+    if emit is not None and search.script is not None:
+        emit.append(smt_script(search))
     return Analysis(findings, search.queries)
+
+
+def smt_script(search: _Search) -> str:
+    """The recorded queries as one SMT-LIB 2 script: the declarations, then every
+    push / assert / check-sat / pop in the order run."""
+    ctx = search.enc.ctx
+    collect = z3.Solver(ctx=ctx)
+    for f in search.script_terms:
+        collect.add(f if f.ctx == ctx else f.translate(ctx))
+    declarations = [cmd for cmd in _commands(collect.sexpr()) if cmd.startswith("(declare")]
+    header = ["; treatycheck: every solver query of one check, in the order run"]
+    return "\n".join(header + declarations + (search.script or [])) + "\n"
+
+
+def _commands(text: str) -> list[str]:
+    """Top-level S-expressions of an SMT-LIB text."""
+    out, depth, start, in_string = [], 0, 0, False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_string = not in_string
+        if in_string:
+            continue
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                out.append(text[start : i + 1])
+    return out
 
 
 # ------------------------------------------------------------------ comparing versions

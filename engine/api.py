@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from . import model as m
 from .analysis import analyse
@@ -39,11 +39,28 @@ def focus_refs(world: World) -> frozenset[str]:
     return frozenset(n.ref for n in world.norms if n.file in world.user_files)
 
 
-def check(world: World, all_conflicts: bool = False, timeout: float = 10.0) -> Report:
+def check(
+    world: World,
+    all_conflicts: bool = False,
+    timeout: float = 10.0,
+    jobs: int = 1,
+    cache_dir: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+    emit: list[str] | None = None,
+) -> Report:
     """Every conflict that involves a norm of the user's files (all with
-    ``all_conflicts``), resolved, replayed and in canonical order."""
+    ``all_conflicts``), resolved, replayed and in canonical order.
+
+    ``jobs`` worker processes share the solving; ``cache_dir`` keeps verdicts
+    between runs (none by default). The report is the same whatever either is.
+    Pairs not decided within ``deadline`` seconds are ``unknown``; with ``emit`` (a
+    list) the SMT-LIB script of every query is appended to it.
+    """
     start = time.perf_counter()
     focus = None if all_conflicts else focus_refs(world)
-    analysis = analyse(world, focus, timeout)
+    analysis = analyse(
+        world, focus, timeout, jobs=jobs, cache_dir=cache_dir, progress=progress, deadline=deadline, emit=emit
+    )
     n = len(world.norms) if focus is None else len(focus)
     return build_report(world, analysis, time.perf_counter() - start, VERSION, n)

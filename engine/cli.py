@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 
 import click
@@ -136,7 +137,53 @@ def solver_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
     fn = click.option(
         "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
     )(fn)
+    fn = click.option(
+        "--deadline",
+        type=click.FloatRange(min=0.001),
+        help="Seconds for the whole check; pairs not reached are `unknown`.",
+    )(fn)
+    fn = click.option(
+        "--cache-dir",
+        metavar="DIR",
+        envvar="TREATYCHECK_CACHE_DIR",
+        help="Where verdicts are cached between runs (default: the user cache directory).",
+    )(fn)
+    fn = click.option("--no-cache", is_flag=True, help="Neither read nor write the verdict cache.")(fn)
     return fn
+
+
+def _cache(cache_dir: str | None, no_cache: bool) -> str | None:
+    if no_cache:
+        return None
+    from .cache import default_directory
+
+    return cache_dir or default_directory()
+
+
+class _Progress:
+    """A progress bar on stderr, only on a terminal, shown once a check passes a second."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.enabled = _colour(sys.stderr)
+        self.bar: object | None = None
+        self.task: object | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < 1.0:
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        if self.bar is None:
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()  # type: ignore[attr-defined]
+            self.task = self.bar.add_task("checking pairs", total=total)  # type: ignore[attr-defined]
+        self.bar.update(self.task, completed=done, total=total)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()  # type: ignore[attr-defined]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,14 +200,48 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option("--baseline", metavar="FILE", help="Report and fail only on conflicts whose id is not in FILE.")
 @click.option("--write-baseline", metavar="FILE", help="Write the ids of the conflicts found to FILE.")
-def check(files, no_builtin, against, output, fail_on, timeout, jobs, all_, fmt, baseline, write_baseline) -> None:  # type: ignore[no-untyped-def]
+@click.option("--emit-smt", metavar="FILE", help="Write every solver query, in order, as one SMT-LIB 2 script.")
+def check(  # type: ignore[no-untyped-def]
+    files,
+    no_builtin,
+    against,
+    output,
+    fail_on,
+    timeout,
+    jobs,
+    deadline,
+    cache_dir,
+    no_cache,
+    all_,
+    fmt,
+    baseline,
+    write_baseline,
+    emit_smt,
+) -> None:
     """Report every conflict that involves a norm of FILES."""
 
     def run() -> int:
         known = read_baseline(baseline) if baseline else None
         world = _load(files, no_builtin, against)
         _warnings(world)
-        report = api.check(world, all_conflicts=all_, timeout=timeout)
+        emit: list[str] | None = [] if emit_smt else None
+        progress = _Progress()
+        try:
+            report = api.check(
+                world,
+                all_conflicts=all_,
+                timeout=timeout,
+                jobs=jobs,
+                # the script must hold every query, so nothing may come from the cache
+                cache_dir=None if emit_smt else _cache(cache_dir, no_cache),
+                progress=progress,
+                deadline=deadline,
+                emit=emit,
+            )
+        finally:
+            progress.close()
+        if emit_smt and emit is not None:
+            write_output("".join(emit), emit_smt)
         if write_baseline:
             write_output(baseline_text(report), write_baseline)
         if known is not None:
@@ -296,7 +377,9 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
 @solver_options
 @click.option("--each-file", is_flag=True, help="Read every file as a world of its own.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def test_cmd(files, no_builtin, against, output, fail_on, timeout, jobs, each_file, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_cmd(  # type: ignore[no-untyped-def]
+    files, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, each_file, fmt
+) -> None:  # type: ignore[no-untyped-def]
     """Run the `expect` sentences in FILES; exit 1 if any fails."""
 
     def run() -> int:
@@ -305,7 +388,14 @@ def test_cmd(files, no_builtin, against, output, fail_on, timeout, jobs, each_fi
         for group in groups:
             world = _load(group, no_builtin, against)
             _warnings(world)
-            report = api.check(world, all_conflicts=True, timeout=timeout)
+            report = api.check(
+                world,
+                all_conflicts=True,
+                timeout=timeout,
+                jobs=jobs,
+                cache_dir=_cache(cache_dir, no_cache),
+                deadline=deadline,
+            )
             outcomes += run_expectations(world, report, set(world.user_files))
         passed = sum(o.passed for o in outcomes)
         failed = len(outcomes) - passed
@@ -342,7 +432,9 @@ def test_cmd(files, no_builtin, against, output, fail_on, timeout, jobs, each_fi
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
 @solver_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def diff_cmd(old, new, no_builtin, against, output, fail_on, timeout, jobs, fmt) -> None:  # type: ignore[no-untyped-def]
+def diff_cmd(  # type: ignore[no-untyped-def]
+    old, new, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, fmt
+) -> None:  # type: ignore[no-untyped-def]
     """What an edit changed: OLD and NEW are files, directories or git:REV:PATH."""
 
     def run() -> int:
