@@ -24,6 +24,7 @@ from .cache import VerdictCache
 from .encode import Encoder, NormInstance, _and, _or
 from .evaluate import CHAIN_KINDS, Evaluator, FiniteScenario, Witness
 from .index import Candidate, ChainIndex, candidates
+from .interrupt import checkpoint
 from .world import Norm, World
 
 
@@ -431,6 +432,7 @@ def analyse_pairs(
     findings = []
     stop = None if deadline is None else time.monotonic() + deadline
     for i, (kind, a, b) in enumerate(pairs):
+        checkpoint()
         cand = Candidate(kind, world.norm(a), world.norm(b))
         if stop is not None and time.monotonic() > stop:  # out of time: undecided, never "no conflict"
             findings.append(Finding(kind, cand.first, cand.second, "unknown"))

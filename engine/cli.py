@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from . import api
+from . import api, interrupt
 from .diagnostics import TreatyError, render_all
 from .expectations import run_expectations
 from .explain import english, logic
@@ -81,6 +81,7 @@ def _fail(err: TreatyError) -> None:
 
 
 def _guard(fn: Callable[[], int | None]) -> None:
+    interrupt.install()
     try:
         code = fn()
     except TreatyError as err:
@@ -197,7 +198,9 @@ def main() -> None:
 @world_options
 @solver_options
 @click.option("--all", "all_", is_flag=True, help="Also report conflicts among the built-in and --against files.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sarif", "html"]), default="text", show_default=True
+)
 @click.option("--baseline", metavar="FILE", help="Report and fail only on conflicts whose id is not in FILE.")
 @click.option("--write-baseline", metavar="FILE", help="Write the ids of the conflicts found to FILE.")
 @click.option("--emit-smt", metavar="FILE", help="Write every solver query, in order, as one SMT-LIB 2 script.")
@@ -248,6 +251,10 @@ def check(  # type: ignore[no-untyped-def]
             report = without(report, known)
         if fmt == "json":
             write_output(report.to_json(), output)
+        elif fmt == "html":
+            from .report.html import render_html
+
+            write_output(render_html(report, world), output)
         elif fmt == "sarif":
             data = to_sarif(report, world.user_files)
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
@@ -431,7 +438,7 @@ def test_cmd(  # type: ignore[no-untyped-def]
 @click.option("--against", multiple=True, metavar="FILE_OR_DIR", help="Context files for both versions.")
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
 @solver_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 def diff_cmd(  # type: ignore[no-untyped-def]
     old, new, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, fmt
 ) -> None:  # type: ignore[no-untyped-def]
@@ -445,6 +452,10 @@ def diff_cmd(  # type: ignore[no-untyped-def]
         report = diff(before, after, timeout=timeout)
         if fmt == "json":
             write_output(report.to_json(), output)
+        elif fmt == "html":
+            from .report.html import render_diff_html
+
+            write_output(render_diff_html(report, after), output)
         else:
             paint = _painter(output is None and _colour(sys.stdout))
             write_output(render_diff(report, after.sources, paint), output)

@@ -24,6 +24,10 @@ import z3
 from . import model as m
 from .world import Axiom, Norm, World
 
+# Ctrl-C is handled by the caller (see treatycheck.interrupt); Z3 must not swallow
+# it by silently giving up on the query at hand.
+z3.set_param("ctrl_c", False)
+
 #: Expand a quantifier over entities into a finite conjunction/disjunction when it
 #: has at most this many instances; beyond it, use a Z3 quantifier (MBQI decides
 #: finite sorts). Ground formulas are much faster for the common small cases.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import model as m
 from .diagnostics import Diagnostic, TreatyError, TreatySyntaxError
+from .interrupt import checkpoint
 from .resolve import resolve
 from .syntax import parse
 from .world import World
@@ -143,6 +144,7 @@ def parse_sources(sources: Sequence[tuple[str, str]]) -> list[m.Module]:
     """Parse (file, text) pairs; syntax errors of all files are gathered."""
     modules, diags, texts = [], [], {}
     for file, text in sources:
+        checkpoint()
         texts[file] = text
         try:
             modules.append(parse(text, file))

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 
 from .analysis import Analysis, Finding, analyse_pairs, pair_key
 from .index import Candidate
+from .interrupt import checkpoint
 from .world import World
 
 _WORLD: World | None = None
@@ -25,6 +28,8 @@ _WORLD: World | None = None
 def _init(world: World) -> None:
     global _WORLD
     _WORLD = world
+    # Ctrl-C is the parent's to handle: it cancels the pool and stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(args: tuple[list[tuple[str, str, str]], float, str | None, float | None]) -> tuple[list[tuple], int]:
@@ -63,15 +68,32 @@ def analyse_parallel(
     queries = 0
     done = 0
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(world,)) as pool:
-        for rows, q in pool.map(_work, [(t, timeout, cache_dir, deadline) for t in tasks if t]):
-            queries += q
-            for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in rows:
-                findings.append(
-                    Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
-                )
-            done += 1
-            if progress is not None:
-                progress(done, len(tasks))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(world,))
+    try:
+        futures = [pool.submit(_work, (t, timeout, cache_dir, deadline)) for t in tasks if t]
+        results = []
+        for future in futures:
+            while True:
+                checkpoint()
+                try:
+                    results.append(future.result(timeout=0.2))
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(tasks))
+                    break
+                except FuturesTimeout:
+                    continue
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    for rows, q in results:
+        queries += q
+        for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in rows:
+            findings.append(
+                Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
+            )
     findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
     return Analysis(findings, queries)

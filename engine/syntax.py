@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import model as m
 from .diagnostics import Diagnostic, TreatySyntaxError
+from .interrupt import checkpoint
 
 try:  # lark-cython lexes and parses about 1.6x faster; its tokens are its own type
     import lark_cython
@@ -284,6 +285,7 @@ class _Build(Transformer):  # type: ignore[type-arg]
         return ("unless", c[1])
 
     def norm(self, c: list[Any]) -> m.Norm:
+        checkpoint()  # a large file: stay responsive to Ctrl-C
         modality, modality_span = c[1]
         cond = next((x[1] for x in c[3:] if isinstance(x, tuple) and x[0] == "if"), None)
         unless = next((x[1] for x in c[3:] if isinstance(x, tuple) and x[0] == "unless"), None)

@@ -143,6 +143,7 @@ class Report:
     conflicts: tuple[Conflict, ...]
     summary: Summary
     diagnostics: tuple[Diagnostic, ...] = ()
+    world: object | None = field(default=None, compare=False, repr=False)  # for renderers that show sources
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -165,7 +166,8 @@ class Report:
         sev = {c.severity for c in self.conflicts}
         return "error" if "error" in sev else "warning" if "warning" in sev else None
 
-    def _repr_html_(self) -> str:  # pragma: no cover - notebooks
-        import html
+    def _repr_html_(self) -> str:
+        """In a notebook, a report shows itself as the HTML report."""
+        from .html import render_html
 
-        return "<pre>" + html.escape(self.to_json()) + "</pre>"
+        return render_html(self, self.world)  # type: ignore[arg-type]

@@ -145,4 +145,4 @@ def build_report(world: World, analysis: Analysis, seconds: float, version: str,
         queries=analysis.queries,
         seconds=seconds,
     )
-    return Report(version, world.files, tuple(conflicts), summary, world.warnings)
+    return Report(version, world.files, tuple(conflicts), summary, world.warnings, world)

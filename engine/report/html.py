@@ -397,9 +397,7 @@ def _legend(x: float, y: float) -> list[str]:
         if style == "deadlock":
             out.append(_cross(38, yy, colour, 8))
         out.append(f'<text x="78" y="{yy + 4}" font-size="12" fill="#1d232b">{_e(label)}</text>')
-    out.append(
-        '<text x="14" y="162" font-size="11" fill="#5a6472">circle size: clauses; number: conflicts</text>'
-    )
+    out.append('<text x="14" y="162" font-size="11" fill="#5a6472">circle size: clauses; number: conflicts</text>')
     out.append("</g>")
     return out
 
@@ -557,7 +555,9 @@ def _map_svg(conflicts: Sequence[Conflict], world: World, anchors: Mapping[tuple
         d = math.hypot(x2 - x1, y2 - y1) or 1.0
         s0, s1 = rad[a] / d, 1 - rad[b] / d
 
-        def at(f: float, s0: float = s0, s1: float = s1, p: tuple[float, ...] = (x1, y1, x2, y2)) -> tuple[float, float]:
+        def at(
+            f: float, s0: float = s0, s1: float = s1, p: tuple[float, ...] = (x1, y1, x2, y2)
+        ) -> tuple[float, float]:
             k = s0 + (s1 - s0) * f
             return p[0] + (p[2] - p[0]) * k, p[1] + (p[3] - p[1]) * k
 
@@ -880,9 +880,9 @@ def _summary_tables(
     out = [
         "<table>",
         "<caption>Totals</caption>",
-        '<thead><tr><th>Errors</th><th>Warnings</th><th>Unknown</th><th>Conflicts</th><th>Clauses checked</th>'
+        "<thead><tr><th>Errors</th><th>Warnings</th><th>Unknown</th><th>Conflicts</th><th>Clauses checked</th>"
         "</tr></thead>",
-        f'<tbody><tr><td>{s.errors}</td><td>{s.warnings}</td><td>{s.unknown}</td><td>{len(conflicts)}</td>'
+        f"<tbody><tr><td>{s.errors}</td><td>{s.warnings}</td><td>{s.unknown}</td><td>{len(conflicts)}</td>"
         f"<td>{s.norms}</td></tr></tbody>",
         "</table>",
     ]
@@ -935,13 +935,12 @@ def _pair_sections(
         meta = "; ".join(f"{t}: {titles[t]}" for t in names if titles.get(t))
         err = sum(c.severity == "error" for c in cs)
         counts = ", ".join(
-            x for x in (_plural(err, "error") if err else "", _plural(len(cs) - err, "warning") if err < len(cs) else "") if x
+            x
+            for x in (_plural(err, "error") if err else "", _plural(len(cs) - err, "warning") if err < len(cs) else "")
+            if x
         )
         out.append(f'<section class="pair" id="{_e(_pair_anchor(key))}">')
-        out.append(
-            f'<h3>{_e(_pair_label(key))} <span class="meta">{_e(counts)}</span>'
-            f"{_meta(meta)}</h3>"
-        )
+        out.append(f'<h3>{_e(_pair_label(key))} <span class="meta">{_e(counts)}</span>{_meta(meta)}</h3>')
         out += [_card(c, ids[c.id], world, sources) for c in cs]
         out.append("</section>")
     return out
@@ -1021,8 +1020,7 @@ def render_html(report: Report, world: World) -> str:
         body.append('<section id="notes"><h2>Notes on the input</h2><ul>')
         for d in report.diagnostics:
             body.append(
-                f"<li>{_sev_badge(d.severity)} <code>{_e(d.location())}</code> {_e(d.message)}"
-                f"{_help(d.help)}</li>"
+                f"<li>{_sev_badge(d.severity)} <code>{_e(d.location())}</code> {_e(d.message)}{_help(d.help)}</li>"
             )
         body.append("</ul></section>")
     body += [
@@ -1171,9 +1169,7 @@ def render_diff_html(diff: DiffReport, world_new: World) -> str:
         body.append('<p class="empty">None.</p>')
     body += ["</div></div></section>", '<section id="changed"><h2>Re-ranked conflicts</h2>']
     if diff.changed:
-        body.append(
-            '<table><thead><tr><th>Conflict</th><th>Before</th><th></th><th>After</th></tr></thead><tbody>'
-        )
+        body.append("<table><thead><tr><th>Conflict</th><th>Before</th><th></th><th>After</th></tr></thead><tbody>")
         body += [_changed_row(ch, changed_ids[ch.id]) for ch in diff.changed]
         body.append("</tbody></table>")
     else:
