@@ -73,13 +73,21 @@ def context_fingerprint(world: World) -> str:
         [(p.name, p.kind, list(p.types)) for p in world.predicates],
         _canon(world.axioms),
         _canon(world.assumptions),
+        # memberships that axioms and assumptions test (the norms' own are in their keys)
+        sorted((g, sorted(world.group(g).members)) for g in _groups_in(list(world.axioms) + list(world.assumptions))),
     ]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _groups_named(norm: Norm) -> set[str]:
     out = {norm.bearer_group} if norm.bearer_group else set()
-    stack: list[Any] = [norm.condition]
+    return out | _groups_in([norm.condition])
+
+
+def _groups_in(nodes: list[Any]) -> set[str]:
+    """Groups named by `X in G` anywhere inside the given model nodes."""
+    out: set[str] = set()
+    stack: list[Any] = list(nodes)
     while stack:
         x = stack.pop()
         if isinstance(x, m.InGroup):

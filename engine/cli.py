@@ -353,6 +353,7 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
         report = build_report(world, analysis, 0.0, api.VERSION, len(norms))
         if fmt == "json":
             data = {
+                "schema": "treatycheck/explain/v1",
                 "norms": [
                     {"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": n.text}
                     for n in norms
@@ -449,7 +450,9 @@ def diff_cmd(  # type: ignore[no-untyped-def]
 
         before = _load([old], no_builtin, against)
         after = _load([new], no_builtin, against)
-        report = diff(before, after, timeout=timeout)
+        report = diff(
+            before, after, timeout=timeout, jobs=jobs, cache_dir=_cache(cache_dir, no_cache), deadline=deadline
+        )
         if fmt == "json":
             write_output(report.to_json(), output)
         elif fmt == "html":

@@ -105,10 +105,18 @@ class DiffReport:
         )
 
 
-def diff(old: World, new: World, timeout: float = 10.0) -> DiffReport:
-    """Compare two versions of a world (see the module docstring)."""
-    old_report = check(old, timeout=timeout)
-    new_report = check(new, timeout=timeout)
+def diff(
+    old: World,
+    new: World,
+    timeout: float = 10.0,
+    jobs: int = 1,
+    cache_dir: str | None = None,
+    deadline: float | None = None,
+) -> DiffReport:
+    """Compare two versions of a world (see the module docstring). ``jobs``,
+    ``cache_dir`` and ``deadline`` apply to the two checks, as in :func:`check`."""
+    old_report = check(old, timeout=timeout, jobs=jobs, cache_dir=cache_dir, deadline=deadline)
+    new_report = check(new, timeout=timeout, jobs=jobs, cache_dir=cache_dir, deadline=deadline)
     before = {c.id: c for c in old_report.conflicts}
     after = {c.id: c for c in new_report.conflicts}
     introduced = tuple(after[i] for i in sorted(set(after) - set(before)))

@@ -17,6 +17,7 @@ norm over every entity. Only this module and ``analysis`` import Z3.
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
 
 import z3
@@ -27,6 +28,9 @@ from .world import Axiom, Norm, World
 # Ctrl-C is handled by the caller (see treatycheck.interrupt); Z3 must not swallow
 # it by silently giving up on the query at hand.
 z3.set_param("ctrl_c", False)
+# A runaway query must not take the machine down: Z3 gives up (the query is then
+# `unknown`) past this many megabytes. TREATYCHECK_Z3_MEMORY_MB overrides it.
+z3.set_param("memory_max_size", int(os.environ.get("TREATYCHECK_Z3_MEMORY_MB", "4096")))
 
 #: Expand a quantifier over entities into a finite conjunction/disjunction when it
 #: has at most this many instances; beyond it, use a Z3 quantifier (MBQI decides

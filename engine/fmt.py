@@ -39,7 +39,8 @@ def condition(c: m.Cond) -> str:
     if isinstance(c, m.And):
         return " and ".join(f"({condition(i)})" if isinstance(i, (m.Or, m.And)) else condition(i) for i in c.items)
     if isinstance(c, m.Or):
-        return " or ".join(f"({condition(i)})" if isinstance(i, m.Or) else condition(i) for i in c.items)
+        # `and` binds tighter than `or`; the parentheses are kept for the reader
+        return " or ".join(f"({condition(i)})" if isinstance(i, (m.Or, m.And)) else condition(i) for i in c.items)
     if isinstance(c, m.InGroup):
         return f"{term(c.term)} in {c.group}"
     if isinstance(c, m.IsParty):
@@ -65,15 +66,56 @@ def subject(s: m.Subject) -> str:
     return s.name
 
 
-def norm(n: m.Norm) -> str:
-    """A norm sentence on one line."""
+#: Lines longer than this are wrapped: a norm's `if` and `unless` go on lines of their
+#: own, and long lists of members or parties continue on the next lines.
+WIDTH = 88
+
+
+def norm(n: m.Norm, indent: str = "") -> str:
+    """A norm sentence, on one line if it fits in :data:`WIDTH` after ``indent``."""
     action = f"take any action {n.action.var}" if isinstance(n.action, m.AnyAction) else term(n.action)
-    out = f"{subject(n.subject)} {_MODAL[n.modality]} {action}"
+    head = f"{subject(n.subject)} {_MODAL[n.modality]} {action}"
+    parts = []
     if n.condition is not None:
-        out += f" if {condition(n.condition)}"
+        parts.append(f"if {condition(n.condition)}")
     if n.unless is not None:
-        out += f" unless {condition(n.unless)}"
-    return out + "."
+        parts.append(f"unless {condition(n.unless)}")
+    one_line = " ".join([head, *parts]) + "."
+    if len(indent) + len(one_line) <= WIDTH or not parts:
+        return one_line
+    lines = [head]
+    for word, cond in (("if", n.condition), ("unless", n.unless)):
+        if cond is None:
+            continue
+        part = f"{indent}  {word} {condition(cond)}"
+        if len(part) > WIDTH and isinstance(cond, m.And):
+            # fill lines with conjuncts; a continued line starts with `and`
+            items = [f"({condition(i)})" if isinstance(i, (m.And, m.Or)) else condition(i) for i in cond.items]
+            pad = f"{indent}  {' ' * (len(word) + 1)}"
+            rows = [f"{indent}  {word} {items[0]}"]
+            for item in items[1:]:
+                if len(rows[-1]) + 5 + len(item) <= WIDTH:
+                    rows[-1] += f" and {item}"
+                else:
+                    rows.append(f"{pad}and {item}")
+            part = "\n".join(rows)
+        lines.append(part)
+    return "\n".join(lines) + "."
+
+
+def _wrap_list(prefix: str, items: list[str], suffix: str, indent: str) -> str:
+    """``prefix`` + comma-separated ``items`` + ``suffix``, continued on further lines
+    (starting with ``indent``) where a line would pass :data:`WIDTH`."""
+    lines, line = [], prefix
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else suffix)
+        if line.strip() and len(line) + 1 + len(piece) > WIDTH and line != prefix:
+            lines.append(line)
+            line = indent + piece
+        else:
+            line = f"{line} {piece}" if line and not line.endswith(" ") else line + piece
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def precedence(p: m.Precedence) -> str:
@@ -85,7 +127,9 @@ def precedence(p: m.Precedence) -> str:
 
 
 def _comments(lines: list[str], comments: tuple[str, ...], indent: str) -> None:
-    lines.extend(indent + c for c in comments)
+    for c in comments:
+        if c or (lines and lines[-1] != ""):  # never two blank lines in a row
+            lines.append(indent + c if c else "")
 
 
 def _title(t: str | None) -> str:
@@ -98,8 +142,13 @@ def declaration(d: m.Item) -> str:
         return f"state {d.name}{_title(d.title)}."
     if isinstance(d, (m.OrganizationDecl, m.GroupDecl)):
         word = "organization" if isinstance(d, m.OrganizationDecl) else "group"
-        members = f" members {', '.join(d.members)}" if d.members else ""
-        return f"{word} {d.name}{_title(d.title)}{members}."
+        head = f"{word} {d.name}{_title(d.title)}"
+        if not d.members:
+            return head + "."
+        one_line = f"{head} members {', '.join(d.members)}."
+        if len(one_line) <= WIDTH:
+            return one_line
+        return head + "\n" + _wrap_list("  members", list(d.members), ".", "          ")
     if isinstance(d, m.PredicateDecl):
         params = ", ".join(p.name + (": action" if p.type == "action" else "") for p in d.params)
         shown = f"({params})" if d.params or d.parens else ""
@@ -140,14 +189,14 @@ def treaty(t: m.Treaty) -> list[str]:
         head += " kind commitment"
     lines.append(head + ":")
     _comments(lines, t.parties_comments, "  ")
-    lines.append(f"  parties: {', '.join(_party(p) for p in t.parties)}.")
+    lines.append(_wrap_list("  parties:", [_party(p) for p in t.parties], ".", "    "))
     for art in t.articles:
         lines.append("")
         _comments(lines, art.comments, "  ")
         lines.append(f"  article {art.id}{_title(art.title)}:")
         for s in art.sentences:
             _comments(lines, s.comments, "    ")
-            lines.append("    " + (norm(s) if isinstance(s, m.Norm) else precedence(s)))
+            lines.append("    " + (norm(s, "    ") if isinstance(s, m.Norm) else precedence(s)))
     return lines
 
 
@@ -157,8 +206,12 @@ def format_module(module: m.Module) -> str:
     previous: type | None = None
     for item in module.items:
         kind = type(item)
+        starts_block = bool(getattr(item, "comments", ()))  # a commented item opens a block
         if lines and (
-            kind is m.Treaty or previous is m.Treaty or (kind is not previous and _group(kind) != _group(previous))
+            starts_block
+            or kind is m.Treaty
+            or previous is m.Treaty
+            or (kind is not previous and _group(kind) != _group(previous))
         ):
             lines.append("")
         if isinstance(item, m.Treaty):

@@ -508,11 +508,19 @@ def _finish(file: str, items: list[Any], comments: list[Token], text: str) -> m.
     """Attach comments to what follows them and breadcrumbs to treaty spans."""
     pending = sorted(comments, key=lambda t: t.start_pos)
     cursor = [0]
+    last = [0]
 
     def take(before: int) -> tuple[str, ...]:
-        out = []
+        """The comments before ``before``; "" marks a blank line between two of them,
+        so that separate comment blocks stay separate when the file is formatted."""
+        out: list[str] = []
         while cursor[0] < len(pending) and pending[cursor[0]].start_pos < before:
-            out.append(pending[cursor[0]].value.rstrip())
+            tok = pending[cursor[0]]
+            gap = text[last[0] : tok.start_pos].replace(" ", "").replace("\t", "").replace("\r", "")
+            if out and "\n\n" in gap:  # a blank line between two comments
+                out.append("")
+            out.append(tok.value.rstrip())
+            last[0] = tok.start_pos + len(tok.value)
             cursor[0] += 1
         return tuple(out)
 
@@ -536,6 +544,7 @@ def _finish(file: str, items: list[Any], comments: list[Token], text: str) -> m.
                     sentences.append(
                         replace(sent, comments=s_comments, span=crumb(sent.span, atrail + (f"sentence {n}",)))
                     )
+                    last[0] = max(last[0], sent.span.end_pos)
                 articles.append(
                     replace(art, sentences=tuple(sentences), comments=art_comments, span=crumb(art.span, atrail))
                 )
@@ -550,5 +559,6 @@ def _finish(file: str, items: list[Any], comments: list[Token], text: str) -> m.
             )
         else:
             out_items.append(replace(item, comments=take(item.span.end_pos)))
+        last[0] = max(last[0], item.span.end_pos)
     trailing = take(len(text) + 1)
     return m.Module(file, tuple(out_items), trailing, source=text)

@@ -100,3 +100,12 @@ def test_check_json_schema_shape() -> None:
     assert set(conflict["scenario"]) == {"facts", "judgements", "absent", "actions", "story"}
     assert [n["ref"] for n in conflict["norms"]] == sorted(n["ref"] for n in conflict["norms"])
     assert set(data["summary"]) == {"errors", "warnings", "unknown", "norms", "queries", "seconds"}
+
+
+def test_shipped_files_are_in_canonical_layout() -> None:
+    root = Path(__file__).resolve().parent.parent
+    files = [str(p) for d in ("rules", "examples", "examples/edits") for p in sorted((root / d).glob("*.treaty"))]
+    run = subprocess.run(
+        [sys.executable, "-m", "treatycheck", "fmt", "--check", *files], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr

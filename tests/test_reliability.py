@@ -145,46 +145,19 @@ def test_corrupted_cache_is_ignored(tmp_path: Path) -> None:
     assert canonical(treatycheck.check(world, all_conflicts=True, cache_dir=str(blocked / "sub"))) == expected
 
 
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "treatycheck", *args], capture_output=True, text=True)
+
+
 def test_timeout_is_unknown_never_no_conflict() -> None:
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "treatycheck",
-            "check",
-            str(EXAMPLE),
-            "--timeout",
-            "0.001",
-            "--no-cache",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = cli("check", str(EXAMPLE), "--timeout", "0.001", "--no-cache", "--format", "json")
     data = json.loads(r.stdout)
     unknown = [c for c in data["conflicts"] if c["verdict"] == "unknown"]
     assert unknown, "a 1 ms timeout must leave some query undecided on this example"
     assert all(c["severity"] == "error" and c["scenario"] is None for c in unknown)
     assert data["summary"]["unknown"] == len(unknown)
     assert r.returncode == 1
-    never = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "treatycheck",
-            "check",
-            str(EXAMPLE),
-            "--timeout",
-            "0.001",
-            "--no-cache",
-            "--fail-on",
-            "never",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert never.returncode == 0
+    assert cli("check", str(EXAMPLE), "--timeout", "0.001", "--no-cache", "--fail-on", "never").returncode == 0
 
 
 def test_unknown_fails_an_expectation(tmp_path: Path) -> None:
@@ -306,3 +279,28 @@ def test_no_memory_growth_across_1000_calls() -> None:
         treatycheck.check(treatycheck.loads(text), all_conflicts=True)
     grown = _rss_kb() - before
     assert grown < 40_000, f"RSS grew by {grown} KB over 1,000 calls"
+
+
+def test_cache_sees_memberships_that_axioms_test(tmp_path: Path) -> None:
+    world_text = """\
+state AA "Alpha".
+state BB "Beta".
+state CC "Gamma".
+group GG members AA.
+fact war(x) "{x} is at war".
+action act(x, y) "{x} acts on {y}".
+action go(x) "{x} goes".
+axiom acting_moves: act(X, Y) and X in GG implies go(X).
+treaty TA "A" signed 2000-01-01:
+  parties: AA, BB.
+  article 1: each party X shall act(X, Y) if war(Y).
+treaty TB "B" signed 2001-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not go(X).
+"""
+    first = treatycheck.check(treatycheck.loads(world_text), all_conflicts=True, cache_dir=str(tmp_path))
+    assert [c.bearers for c in first.conflicts] == [("AA",)]
+    edited = treatycheck.loads(world_text.replace("group GG members AA.", "group GG members AA, BB."))
+    cached = treatycheck.check(edited, all_conflicts=True, cache_dir=str(tmp_path))
+    assert [c.bearers for c in cached.conflicts] == [("AA", "BB")]
+    assert canonical(cached) == canonical(treatycheck.check(edited, all_conflicts=True))
