@@ -59,6 +59,7 @@ class Analysis:
 
     findings: list[Finding]
     queries: int = 0
+    chains_cut: bool = False  # some action had more axiom chains than are searched
 
 
 class _Recording:
@@ -402,12 +403,18 @@ def analyse(
         return Analysis([], 0)
     chains = ChainIndex(world)
     pairs = list(candidates(world, chains, focus))
+    for cand in pairs:  # enumerate the chains now, so that a cut-off is known
+        chains.walks(cand.first.action_name)
+        chains.walks(cand.second.action_name)
     if jobs > 1 and len(pairs) > 1 and emit is None:
         from .parallel import analyse_parallel
 
-        return analyse_parallel(world, pairs, timeout, jobs, cache_dir, progress, deadline)
-    triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
-    return analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
+        result = analyse_parallel(world, pairs, timeout, jobs, cache_dir, progress, deadline)
+    else:
+        triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
+        result = analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
+    result.chains_cut = "(too many chains)" in chains.truncated
+    return result
 
 
 def analyse_pairs(

@@ -142,7 +142,10 @@ class Encoder:
             sorts = [self.Action if t == "action" else self.Entity for t in p.types]
             self.functions[p.name] = z3.Function(p.name, *sorts, z3.BoolSort(self.ctx))
         self.background: list[z3.BoolRef] = []
-        self.sets = {t.id: t.parties for t in world.treaties} | {g.name: g.members for g in world.groups}
+        # treaty ids and group names are separate namespaces (a treaty may share its id
+        # with an organization), so the two kinds of set are keyed apart
+        self.sets: dict[tuple[str, str], frozenset[str]] = {("treaty", t.id): t.parties for t in world.treaties}
+        self.sets |= {("group", g.name): g.members for g in world.groups}
         self._fresh = itertools.count()
         for a in world.assumptions:
             self.background.append(self.universal(a.variables, a.condition, f"assume!{a.name}"))
@@ -157,7 +160,7 @@ class Encoder:
         :meth:`fresh` it does not depend on what was encoded before."""
         return z3.Const(name, self.Action if type_ == "action" else self.Entity)
 
-    def _member(self, set_name: str, term: z3.ExprRef) -> z3.BoolRef:
+    def _member(self, set_name: tuple[str, str], term: z3.ExprRef) -> z3.BoolRef:
         """``term`` belongs to a party list or group, as a formula over equalities.
 
         A table asserted once per set would grow the background with every treaty,
@@ -206,15 +209,15 @@ class Encoder:
         if isinstance(c, m.Or):
             return _or([self.cond(i, env, treaty) for i in c.items], ctx)
         if isinstance(c, m.InGroup):
-            return self._member(c.group, self.term(c.term, env))
+            return self._member(("group", c.group), self.term(c.term, env))
         if isinstance(c, m.IsParty):
-            inside = self._member(treaty, self.term(c.term, env))  # type: ignore[arg-type]
+            inside = self._member(("treaty", treaty), self.term(c.term, env))  # type: ignore[arg-type]
             return _not(inside) if c.negated else inside
         if isinstance(c, m.Same):
             eq = _eq(self.term(c.left, env), self.term(c.right, env))
             return _not(eq) if c.negated else eq
         if isinstance(c, m.Quant):
-            dom = sorted(self.sets[treaty]) if c.domain == "party" else list(self.entity)  # type: ignore[index]
+            dom = sorted(self.sets[("treaty", treaty)]) if c.domain == "party" else list(self.entity)  # type: ignore[index]
             parts = [self.cond(c.body, {**env, c.var: self.entity[e]}, treaty) for e in dom]
             return _and(parts, ctx) if c.quantifier == "every" else _or(parts, ctx)
         if isinstance(c, m.Exists):
@@ -265,9 +268,9 @@ class Encoder:
             sort = self.Action if type_ == "action" else self.Entity
             env[name] = z3.Const(f"{tag}!{name}", sort)
         bearer = self.term(norm.bearer, env)
-        parts = [self._member(norm.treaty, bearer)]
+        parts = [self._member(("treaty", norm.treaty), bearer)]
         if norm.bearer_group is not None:
-            parts.append(self._member(norm.bearer_group, bearer))
+            parts.append(self._member(("group", norm.bearer_group), bearer))
         if isinstance(norm.action, m.AnyAction):
             action = env[norm.action.var]
             parts.append(self.actor_is(action, bearer))

@@ -5,9 +5,11 @@ other's through ``implies`` axioms (or, for exclusion kinds, their consequences 
 an ``excludes`` axiom) and some entity can be bound by both. Chains are computed once
 over action constructors; only the surviving pairs reach the solver.
 
-A chain through a recursive axiom (one whose constructor graph has a cycle) is
-followed at most :data:`RECURSION_LIMIT` times per axiom; the world gets a warning
-when that bound applies.
+An axiom that is not recursive is used at most once in a chain. A recursive axiom
+(its actions lie on a cycle) is followed as many times as its action has distinct
+ground instances for one actor, which makes the search exact, up to
+:data:`RECURSION_CAP`; a world whose recursive axioms need more gets a warning
+(W310) naming them, since longer chains are then not searched.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from . import model as m
 from .evaluate import CHAIN_KINDS, KINDS
 from .world import Axiom, Norm, World
 
-RECURSION_LIMIT = 3
-MAX_CHAIN = 8
+RECURSION_CAP = 6
+#: Most chains enumerated from one action; beyond it the world gets a warning.
+MAX_WALKS = 20000
 ANY = "*"
 
 
@@ -47,6 +50,20 @@ class ChainIndex:
         self.succ = succ
         self.cyclic = {ax.name for ax in self.implies if ax.left.name in self._reach_from(ax.right.name)}
         self.reach = {a: self._reach_from(a) for a in self.actions}
+        arity = {p.name: len(p.params) for p in world.predicates if p.kind == "action"}
+        entities = max(1, len(world.entities))
+        # a chain never needs the same ground action twice, so an axiom is applied at
+        # most as often as its result has ground instances for one actor
+        self.limit: dict[str, int] = {}
+        self.truncated: list[str] = []
+        for ax in self.implies:
+            if ax.name not in self.cyclic:
+                self.limit[ax.name] = 1
+                continue
+            exact = entities ** max(0, arity.get(ax.right.name, 1) - 1)
+            self.limit[ax.name] = min(exact, RECURSION_CAP)
+            if exact > RECURSION_CAP:
+                self.truncated.append(ax.name)
         self.excluded_pairs = set()
         for ax in self.excludes:
             self.excluded_pairs.add((ax.left.name, ax.right.name))
@@ -74,14 +91,13 @@ class ChainIndex:
             starts = self.actions if start is None else [start]
 
             def extend(node: str, path: tuple[Axiom, ...]) -> None:
-                if len(path) >= MAX_CHAIN:
-                    return
                 for ax in self.implies:
-                    if ax.left.name != node:
+                    if ax.left.name != node or path.count(ax) >= self.limit[ax.name]:
                         continue
-                    limit = RECURSION_LIMIT if ax.name in self.cyclic else 1
-                    if path.count(ax) >= limit:
-                        continue
+                    if len(out) >= MAX_WALKS:
+                        if "(too many chains)" not in self.truncated:
+                            self.truncated.append("(too many chains)")
+                        return
                     nxt = path + (ax,)
                     out.append(nxt)
                     extend(ax.right.name, nxt)

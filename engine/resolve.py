@@ -214,7 +214,7 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     files_map: dict[str, list[str]] = {mod.file: [] for mod in modules}
     for tid, (_, file, _) in treaty_decls.items():
         files_map[file].append(tid)
-    return World(
+    world = World(
         entities=tuple(entities[n] for n in sorted(entities)),
         groups=tuple(groups[n] for n in sorted(groups)),
         predicates=tuple(predicates[n] for n in sorted(predicates)),
@@ -228,6 +228,32 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
         warnings=tuple(warnings),
         sources=sources,
     )
+    return _chain_warnings(world)
+
+
+def _chain_warnings(world: World) -> World:
+    """Warn (W310) about recursive axioms whose chains are searched only up to a bound."""
+    from dataclasses import replace as _replace
+
+    from .index import RECURSION_CAP, ChainIndex
+
+    extra = []
+    for name in ChainIndex(world).truncated:
+        ax = next(a for a in world.axioms if a.name == name)
+        extra.append(
+            Diagnostic(
+                "W310",
+                "warning",
+                f"recursive axiom `{name}` is followed at most {RECURSION_CAP} times in a chain",
+                ax.span,
+                (),
+                "a conflict that needs a longer chain of this axiom is not searched; "
+                "write the longer consequences as axioms of their own if they matter",
+            )
+        )
+    if not extra:
+        return world
+    return _replace(world, warnings=tuple(sorted(world.warnings + tuple(extra), key=_sort_key)))
 
 
 def _unknown(errs: _Errors, name: str, span: m.Span, pool: set[str], what: str) -> None:

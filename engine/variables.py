@@ -214,6 +214,8 @@ class VariableChecker:
             type_ = "action"
         elif any(isinstance(s, m.Const) for s in sides):
             type_ = "entity"
+        elif any(isinstance(s, m.Var) and s.name in self.bound for s in sides):
+            type_ = "entity"  # quantifiers range over entities
         else:
             type_ = None
         for s in sides:

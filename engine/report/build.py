@@ -145,4 +145,19 @@ def build_report(world: World, analysis: Analysis, seconds: float, version: str,
         queries=analysis.queries,
         seconds=seconds,
     )
-    return Report(version, world.files, tuple(conflicts), summary, world.warnings, world)
+    diagnostics = world.warnings
+    if analysis.chains_cut:
+        from ..diagnostics import Diagnostic
+        from ..index import MAX_WALKS
+
+        diagnostics += (
+            Diagnostic(
+                "W311",
+                "warning",
+                f"an action has more than {MAX_WALKS} chains of `implies` axioms; only the first were searched",
+                None,
+                (),
+                "conflicts that need a longer or rarer chain may be missing; simplify the axioms",
+            ),
+        )
+    return Report(version, world.files, tuple(conflicts), summary, diagnostics, world)
