@@ -393,10 +393,12 @@ def analyse(
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
     emit: list[str] | None = None,
+    scheduler: object | None = None,
 ) -> Analysis:
     """Find every conflict among the world's norms that involves a ref in ``focus``
-    (every conflict when None), with ``jobs`` worker processes and an optional
-    verdict cache. Findings come back in canonical order whatever the jobs."""
+    (every conflict when None), with ``jobs`` worker processes (or on the Dask
+    cluster at ``scheduler``) and an optional verdict cache. Findings come back in
+    canonical order whatever the jobs."""
     if not world.norms:
         if emit is not None:
             emit.append("; treatycheck: no solver queries\n")
@@ -406,6 +408,12 @@ def analyse(
     for cand in pairs:  # enumerate the chains now, so that a cut-off is known
         chains.walks(cand.first.action_name)
         chains.walks(cand.second.action_name)
+    if scheduler is not None and pairs and emit is None:
+        from .distributed import analyse_dask
+
+        result = analyse_dask(world, pairs, timeout, scheduler, progress=progress, deadline=deadline)
+        result.chains_cut = "(too many chains)" in chains.truncated
+        return result
     if jobs > 1 and len(pairs) > 1 and emit is None:
         from .parallel import analyse_parallel
 

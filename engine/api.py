@@ -48,6 +48,7 @@ def check(
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
     emit: list[str] | None = None,
+    scheduler: object | None = None,
 ) -> Report:
     """Every conflict that involves a norm of the user's files (all with
     ``all_conflicts``), resolved, replayed and in canonical order.
@@ -55,12 +56,21 @@ def check(
     ``jobs`` worker processes share the solving; ``cache_dir`` keeps verdicts
     between runs (none by default). The report is the same whatever either is.
     Pairs not decided within ``deadline`` seconds are ``unknown``; with ``emit`` (a
-    list) the SMT-LIB script of every query is appended to it.
+    list) the SMT-LIB script of every query is appended to it. ``scheduler`` (a Dask
+    scheduler address or ``distributed.Client``) runs the solving on a Dask cluster.
     """
     start = time.perf_counter()
     focus = None if all_conflicts else focus_refs(world)
     analysis = analyse(
-        world, focus, timeout, jobs=jobs, cache_dir=cache_dir, progress=progress, deadline=deadline, emit=emit
+        world,
+        focus,
+        timeout,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        progress=progress,
+        deadline=deadline,
+        emit=emit,
+        scheduler=scheduler,
     )
     n = len(world.norms) if focus is None else len(focus)
     return build_report(world, analysis, time.perf_counter() - start, VERSION, n)

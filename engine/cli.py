@@ -204,6 +204,11 @@ def main() -> None:
 @click.option("--baseline", metavar="FILE", help="Report and fail only on conflicts whose id is not in FILE.")
 @click.option("--write-baseline", metavar="FILE", help="Write the ids of the conflicts found to FILE.")
 @click.option("--emit-smt", metavar="FILE", help="Write every solver query, in order, as one SMT-LIB 2 script.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run the solving on the Dask cluster at ADDRESS (needs treatycheck[distributed]).",
+)
 def check(  # type: ignore[no-untyped-def]
     files,
     no_builtin,
@@ -220,6 +225,7 @@ def check(  # type: ignore[no-untyped-def]
     baseline,
     write_baseline,
     emit_smt,
+    scheduler,
 ) -> None:
     """Report every conflict that involves a norm of FILES."""
 
@@ -240,6 +246,7 @@ def check(  # type: ignore[no-untyped-def]
                 progress=progress,
                 deadline=deadline,
                 emit=emit,
+                scheduler=scheduler,
             )
         finally:
             progress.close()

@@ -1,0 +1,90 @@
+"""Running a check on a Dask cluster (``--scheduler ADDRESS``).
+
+``analyse_dask(world, pairs, ...) -> Analysis``: the same work as
+:mod:`treatycheck.parallel`, on an existing Dask cluster. Z3 objects never cross a
+process: the picklable World is scattered to the workers once, and each task
+examines one share of the candidate pairs in its own Z3 context (shares are formed as
+for local jobs, so identical pairs meet in one task). Findings are merged and sorted,
+so the report is the same as a serial run's. Needs ``pip install treatycheck[distributed]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .analysis import Analysis, Finding, analyse_pairs
+from .diagnostics import Diagnostic, TreatyError
+from .index import Candidate
+from .interrupt import checkpoint
+from .world import World
+
+
+def _task(
+    world: World, pairs: list[tuple[str, str, str]], timeout: float, deadline: float | None
+) -> tuple[list[tuple], int]:
+    analysis = analyse_pairs(world, pairs, timeout, None, deadline=deadline)
+    rows = [
+        (f.kind, f.first.ref, f.second.ref, f.verdict, f.bearers, f.env1, f.env2, f.atoms, f.absent, f.witness)
+        for f in analysis.findings
+    ]
+    return rows, analysis.queries
+
+
+def analyse_dask(
+    world: World,
+    pairs: list[Candidate],
+    timeout: float,
+    scheduler: str,
+    tasks: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+) -> Analysis:
+    """Examine the candidate pairs on the Dask cluster at ``scheduler`` (an address
+    such as ``tcp://10.0.0.5:8786``, or a ``distributed.Client``)."""
+    try:
+        from distributed import Client, wait
+    except ImportError:
+        raise TreatyError(
+            [
+                Diagnostic(
+                    "E300",
+                    "error",
+                    "`--scheduler` needs Dask: pip install 'treatycheck[distributed]'",
+                )
+            ]
+        ) from None
+    from .parallel import _share
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        n = tasks or max(2, 2 * sum(client.nthreads().values()))
+        shares: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
+        for cand in pairs:
+            shares[_share(world, cand, n)].append((cand.kind, cand.first.ref, cand.second.ref))
+        remote_world = client.scatter(world, broadcast=True)
+        futures = [
+            client.submit(_task, remote_world, share, timeout, deadline, pure=False) for share in shares if share
+        ]
+        while True:  # wake up twice a second, for Ctrl-C and the progress bar
+            checkpoint()
+            if progress is not None:
+                progress(sum(f.done() for f in futures), len(futures))
+            try:
+                wait(futures, timeout=0.5)
+                break
+            except TimeoutError:
+                continue
+        findings: list[Finding] = []
+        queries = 0
+        for rows, q in client.gather(futures):
+            queries += q
+            for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in rows:
+                findings.append(
+                    Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
+                )
+    finally:
+        if own:
+            client.close()
+    findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
+    return Analysis(findings, queries)
