@@ -153,6 +153,7 @@ def dump(payload: dict[str, Any] | None) -> dict[str, Any]:
             "second": _value(w.second),
             "steps": [[s.axiom, _value(s.source), _value(s.target)] for s in w.steps],
             "excludes": w.excludes,
+            "first_steps": w.first_steps,
         },
     }
 
@@ -173,6 +174,7 @@ def load(data: dict[str, Any]) -> dict[str, Any] | None:
             _unvalue(w["second"]),
             tuple(Step(str(a), _unvalue(s), _unvalue(t)) for a, s, t in w["steps"]),
             w["excludes"],
+            int(w.get("first_steps", -1)),
         ),
     }
 

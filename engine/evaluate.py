@@ -75,13 +75,16 @@ class Witness:
     """Why a pair conflicts in a scenario: the actions involved and the axioms used.
 
     ``first`` and ``second`` are the two norms' ground actions; ``steps`` the chain(s)
-    of axiom applications; ``excludes`` the excluding axiom, for exclusion kinds.
+    of axiom applications, the first ``first_steps`` of them from ``first`` (all of
+    them for chain kinds; the rest from ``second``); ``excludes`` the excluding axiom,
+    for exclusion kinds.
     """
 
     first: tuple
     second: tuple
     steps: tuple[Step, ...]
     excludes: str | None
+    first_steps: int = -1  # -1: every step belongs to the first chain
 
     @property
     def axioms(self) -> tuple[str, ...]:
@@ -273,12 +276,12 @@ class Evaluator:
             for b2 in sorted(b_paths, key=repr):
                 ax = self.excluded(a2, b2)
                 if ax is not None:
-                    cand = (len(a_paths[a2]) + len(b_paths[b2]), a_paths[a2] + b_paths[b2], ax.name)
+                    cand = (len(a_paths[a2]) + len(b_paths[b2]), a_paths[a2] + b_paths[b2], ax.name, len(a_paths[a2]))
                     if best is None or cand[0] < best[0]:
                         best = cand
         if best is None:
             return None
-        return Witness(first, second, best[1], best[2])
+        return Witness(first, second, best[1], best[2], best[3])
 
     def conflict_holds(self, kind: str, n1: Norm, env1: Env, n2: Norm, env2: Env, s: Scenario) -> Witness | None:
         """The conflict of ``kind`` between two bound norms in ``s``, or None.

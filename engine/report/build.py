@@ -78,8 +78,8 @@ def story(world: World, f: Finding) -> Scenario:
             actions.append(act)
     parts = [tell(world, a) for a in facts + judgements]
     parts += [f"it is not the case that {tell(world, a)}" for a in absent]
-    first_chain = [s for s in w.steps if _on_chain(s, w.first, w.steps)]
-    second_chain = [s for s in w.steps if s not in first_chain]
+    split = len(w.steps) if w.first_steps < 0 else w.first_steps
+    first_chain, second_chain = list(w.steps[:split]), list(w.steps[split:])
     text = f"{f.first.ref} {_VERB[f.first.modality]}: {tell(world, w.first)}"
     for s in first_chain:
         text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
@@ -99,16 +99,6 @@ def story(world: World, f: Finding) -> Scenario:
         tuple(written(a) for a in actions),
         "; ".join(parts),
     )
-
-
-def _on_chain(step, start, steps) -> bool:  # type: ignore[no-untyped-def]
-    current = start
-    for s in steps:
-        if s.source == current:
-            if s is step:
-                return True
-            current = s.target
-    return False
 
 
 def to_conflict(world: World, f: Finding) -> Conflict:
