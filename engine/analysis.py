@@ -434,22 +434,29 @@ def analyse_pairs(
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
     emit: list[str] | None = None,
+    search: _Search | None = None,
+    stop_at: float | None = None,
 ) -> Analysis:
     """Examine the given candidate pairs (kind, first ref, second ref) in order.
 
-    Pairs not reached within ``deadline`` seconds are reported ``unknown``. With
-    ``emit`` (a list), the SMT-LIB script of every query is appended to it.
+    Pairs not reached within ``deadline`` seconds (or by the wall-clock time
+    ``stop_at``) are reported ``unknown``. With ``emit`` (a list), the SMT-LIB script
+    of every query is appended to it. A worker passes its own ``search`` to keep its
+    compiled norms and memo from one batch of pairs to the next.
     """
-    cache = VerdictCache(cache_dir, world) if cache_dir else None
-    search = _Search(world, timeout, chains, cache)
+    own = search is None
+    if search is None:
+        cache = VerdictCache(cache_dir, world) if cache_dir else None
+        search = _Search(world, timeout, chains, cache)
     if emit is not None:
         search.script = []
     findings = []
-    stop = None if deadline is None else time.monotonic() + deadline
+    queries_before = search.queries
+    stop = stop_at if stop_at is not None else None if deadline is None else time.time() + deadline
     for i, (kind, a, b) in enumerate(pairs):
         checkpoint()
         cand = Candidate(kind, world.norm(a), world.norm(b))
-        if stop is not None and time.monotonic() > stop:  # out of time: undecided, never "no conflict"
+        if stop is not None and time.time() > stop:  # out of time: undecided, never "no conflict"
             findings.append(Finding(kind, cand.first, cand.second, "unknown"))
             continue
         found = search.examine(cand)
@@ -457,12 +464,15 @@ def analyse_pairs(
             findings.append(found)
         if progress is not None and i % 64 == 0:
             progress(i, len(pairs))
-    if cache is not None:
-        cache.close()
+    if search.cache is not None:
+        if own:
+            search.cache.close()
+        else:
+            search.cache.flush()
     findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
     if emit is not None and search.script is not None:
         emit.append(smt_script(search))
-    return Analysis(findings, search.queries)
+    return Analysis(findings, search.queries - queries_before)
 
 
 def smt_script(search: _Search) -> str:

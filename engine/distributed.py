@@ -3,8 +3,8 @@
 ``analyse_dask(world, pairs, ...) -> Analysis``: the same work as
 :mod:`treatycheck.parallel`, on an existing Dask cluster. Z3 objects never cross a
 process: the picklable World is scattered to the workers once, and each task
-examines one share of the candidate pairs in its own Z3 context (shares are formed as
-for local jobs, so identical pairs meet in one task). Findings are merged and sorted,
+examines one contiguous batch of the candidate pairs in its own Z3 context (batches
+are formed as for local jobs). Findings are merged and sorted,
 so the report is the same as a serial run's. Needs ``pip install treatycheck[distributed]``.
 """
 
@@ -20,14 +20,12 @@ from .world import World
 
 
 def _task(
-    world: World, pairs: list[tuple[str, str, str]], timeout: float, deadline: float | None
+    world: World, pairs: list[tuple[str, str, str]], timeout: float, stop_at: float | None
 ) -> tuple[list[tuple], int]:
-    analysis = analyse_pairs(world, pairs, timeout, None, deadline=deadline)
-    rows = [
-        (f.kind, f.first.ref, f.second.ref, f.verdict, f.bearers, f.env1, f.env2, f.atoms, f.absent, f.witness)
-        for f in analysis.findings
-    ]
-    return rows, analysis.queries
+    from .parallel import rows
+
+    analysis = analyse_pairs(world, pairs, timeout, None, stop_at=stop_at)
+    return rows(analysis), analysis.queries
 
 
 def analyse_dask(
@@ -53,18 +51,18 @@ def analyse_dask(
                 )
             ]
         ) from None
-    from .parallel import _share
+    import time
+
+    from .parallel import batches, findings_from
 
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler
     try:
-        n = tasks or max(2, 2 * sum(client.nthreads().values()))
-        shares: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
-        for cand in pairs:
-            shares[_share(world, cand, n)].append((cand.kind, cand.first.ref, cand.second.ref))
+        n = tasks or max(2, sum(client.nthreads().values()))
+        stop_at = None if deadline is None else time.time() + deadline
         remote_world = client.scatter(world, broadcast=True)
         futures = [
-            client.submit(_task, remote_world, share, timeout, deadline, pure=False) for share in shares if share
+            client.submit(_task, remote_world, batch, timeout, stop_at, pure=False) for batch in batches(pairs, n)
         ]
         while True:  # wake up twice a second, for Ctrl-C and the progress bar
             checkpoint()
@@ -77,12 +75,9 @@ def analyse_dask(
                 continue
         findings: list[Finding] = []
         queries = 0
-        for rows, q in client.gather(futures):
+        for data, q in client.gather(futures):
             queries += q
-            for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in rows:
-                findings.append(
-                    Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
-                )
+            findings += findings_from(world, data)
     finally:
         if own:
             client.close()

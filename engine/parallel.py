@@ -2,27 +2,27 @@
 
 ``analyse_parallel(world, pairs, ...) -> Analysis``. Z3 objects never cross a
 process: each worker is started with ``spawn``, receives the picklable World once,
-builds its own Z3 context and examines its share of the candidate pairs. Pairs that
-say the same thing go to the same worker, so each worker's memo (and the shared disk
-cache) saves what it can. Findings are merged and sorted, so the output is the same
+builds its own Z3 context and examines batches of the candidate pairs: contiguous
+runs of the canonical order, handed to whichever worker is free, which keeps each
+worker's solver local and its memo (and the shared disk cache) effective. Findings are merged and sorted, so the output is the same
 whatever the number of jobs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 
-from .analysis import Analysis, Finding, analyse_pairs, pair_key
+from .analysis import Analysis, Finding, analyse_pairs
 from .index import Candidate
 from .interrupt import checkpoint
 from .world import World
 
 _WORLD: World | None = None
+_SEARCH: object | None = None
 
 
 def _init(world: World) -> None:
@@ -33,20 +33,43 @@ def _init(world: World) -> None:
 
 
 def _work(args: tuple[list[tuple[str, str, str]], float, str | None, float | None]) -> tuple[list[tuple], int]:
-    pairs, timeout, cache_dir, deadline = args
+    """One batch of pairs, examined by this worker's long-lived search (its compiled
+    norms and its memo carry over from batch to batch)."""
+    global _SEARCH
+    pairs, timeout, cache_dir, stop_at = args
     assert _WORLD is not None
-    analysis = analyse_pairs(_WORLD, pairs, timeout, cache_dir, deadline=deadline)
-    # norms travel back as refs; the parent has the same world
-    out = [
+    if _SEARCH is None:
+        from .analysis import _Search
+        from .cache import VerdictCache
+
+        _SEARCH = _Search(_WORLD, timeout, None, VerdictCache(cache_dir, _WORLD) if cache_dir else None)
+    analysis = analyse_pairs(_WORLD, pairs, timeout, cache_dir, search=_SEARCH, stop_at=stop_at)  # type: ignore[arg-type]
+    return rows(analysis), analysis.queries
+
+
+def rows(analysis: Analysis) -> list[tuple]:
+    """Findings as plain tuples; norms travel as refs (the receiver has the same world)."""
+    return [
         (f.kind, f.first.ref, f.second.ref, f.verdict, f.bearers, f.env1, f.env2, f.atoms, f.absent, f.witness)
         for f in analysis.findings
     ]
-    return out, analysis.queries
 
 
-def _share(world: World, cand: Candidate, jobs: int) -> int:
-    digest = hashlib.sha256(repr(pair_key(world, cand)).encode()).digest()
-    return int.from_bytes(digest[:4], "big") % jobs
+def findings_from(world: World, data: list[tuple]) -> list[Finding]:
+    """The inverse of :func:`rows`."""
+    return [
+        Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
+        for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in data
+    ]
+
+
+def batches(pairs: list[Candidate], count: int) -> list[list[tuple[str, str, str]]]:
+    """Contiguous runs of the canonical pair order. Pairs of one norm stay together,
+    which the incremental solver rewards, and pairs that say the same thing are
+    nearly always in one run, so the workers' memos lose little."""
+    size = max(1, -(-len(pairs) // count))
+    triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
+    return [triples[i : i + size] for i in range(0, len(triples), size)]
 
 
 def analyse_parallel(
@@ -59,18 +82,18 @@ def analyse_parallel(
     deadline: float | None = None,
 ) -> Analysis:
     """The same analysis as the serial one, over ``jobs`` spawned processes."""
-    shares: list[list[tuple[str, str, str]]] = [[] for _ in range(jobs)]
-    for cand in pairs:
-        shares[_share(world, cand, jobs)].append((cand.kind, cand.first.ref, cand.second.ref))
-    # one task per worker: its compiled norms and its memo serve the whole share
-    tasks = shares
+    import time
+
+    # more batches than workers: a worker that finishes early takes the next one
+    tasks = batches(pairs, jobs * 16)
+    stop_at = None if deadline is None else time.time() + deadline
     findings: list[Finding] = []
     queries = 0
     done = 0
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(world,))
     try:
-        futures = [pool.submit(_work, (t, timeout, cache_dir, deadline)) for t in tasks if t]
+        futures = [pool.submit(_work, (t, timeout, cache_dir, stop_at)) for t in tasks]
         results = []
         for future in futures:
             while True:
@@ -89,11 +112,8 @@ def analyse_parallel(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    for rows, q in results:
+    for data, q in results:
         queries += q
-        for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in rows:
-            findings.append(
-                Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
-            )
+        findings += findings_from(world, data)
     findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
     return Analysis(findings, queries)
