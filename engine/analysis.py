@@ -1,8 +1,7 @@
 """The conflict search: candidate pairs -> solver queries -> replayed scenarios.
 
 ``analyse(world, focus, timeout) -> Analysis``. One Z3 context and one incremental
-solver per check; the background (party tables, memberships, assumptions) is
-asserted once; each norm is compiled once per role; each candidate pair is one
+solver per check; the background (the assumptions) is asserted once; each norm is compiled once per role; each candidate pair is one
 ``push / assert / check / pop``. A found conflict is then:
 
 1. widened to every bearer it binds (block the bearer found, ask again);
@@ -107,8 +106,8 @@ class _Search:
     def _new_solver(self) -> None:
         self.solver = z3.Solver(ctx=self.enc.ctx)
         self.solver.set("timeout", self.timeout_ms)
-        # the encoder adds membership tables to the background as norms are
-        # compiled; check() asserts whatever is new before each query
+        # check() asserts the background (the assumptions) before the first query,
+        # through _add, so that --emit-smt records it too
         self.asserted = 0
 
     def instance(self, norm: Norm, tag: str) -> NormInstance:

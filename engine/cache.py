@@ -86,17 +86,7 @@ def _groups_named(norm: Norm) -> set[str]:
 
 def _groups_in(nodes: list[Any]) -> set[str]:
     """Groups named by `X in G` anywhere inside the given model nodes."""
-    out: set[str] = set()
-    stack: list[Any] = list(nodes)
-    while stack:
-        x = stack.pop()
-        if isinstance(x, m.InGroup):
-            out.add(x.group)
-        if isinstance(x, tuple):
-            stack.extend(x)
-        elif hasattr(x, "__dataclass_fields__") and not isinstance(x, m.Span):
-            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
-    return out
+    return {x.group for x in m.walk(*nodes) if isinstance(x, m.InGroup)}
 
 
 def norm_digest(world: World, n: Norm) -> str:

@@ -22,6 +22,7 @@ from .expectations import run_expectations
 from .explain import english, logic
 from .fmt import format_module
 from .loader import expand_paths, read_source
+from .model import ref_matches
 from .report import Report
 from .report.baseline import baseline_text, read_baseline, without
 from .report.sarif import to_sarif
@@ -345,8 +346,7 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
     def run() -> int:
         world = _load(files, no_builtin, against)
         _warnings(world)
-        wanted = ref[:-2] if ref.endswith("#1") else ref  # the first sentence is written without `#1`
-        norms = [n for n in world.norms if n.ref == wanted or ("#" not in ref and n.ref.split("#")[0] == ref)]
+        norms = [n for n in world.norms if ref_matches(ref, n.ref)]
         if not norms:
             from .diagnostics import did_you_mean
 

@@ -186,18 +186,7 @@ def _changed_predicates(old: World, new: World) -> set[str]:
 
 
 def _mentions(norm: Norm, preds: set[str]) -> bool:
-    if not preds:
-        return False
-    stack: list[object] = [norm.action, norm.condition]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, m.Call) and x.name in preds:
-            return True
-        if isinstance(x, tuple):
-            stack.extend(x)
-        elif hasattr(x, "__dataclass_fields__") and not isinstance(x, m.Span):
-            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
-    return False
+    return any(isinstance(x, m.Call) and x.name in preds for x in m.walk(norm.action, norm.condition))
 
 
 def _rename_cond(c: object, groups: dict[str, str]) -> object:

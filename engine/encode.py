@@ -6,8 +6,8 @@
 - ``Action``: a datatype with one constructor per declared action, so unifying two
   action patterns is datatype equality and ``take any action A`` is one variable;
 - facts and judgements: uninterpreted Boolean functions (any value is possible);
-- party lists and memberships: Python lookups when the term is an entity, a Boolean
-  function with its table asserted once otherwise;
+- party lists and memberships: decided in Python when the term is an entity, else a
+  disjunction of equalities (no background tables);
 - assumptions: asserted once (expanded over entities when small, else quantified).
 
 Norm variables stay symbolic constants of these sorts: the engine never grounds a

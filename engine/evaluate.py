@@ -295,11 +295,3 @@ class Evaluator:
         if not (self.applies(n1, env1, s) and self.applies(n2, env2, s)):
             return None
         return self.relation(kind, self.action_of(n1, env1), self.action_of(n2, env2), s)
-
-
-def conflict_holds(world: World, kind: str, n1: Norm, env1: Env, n2: Norm, env2: Env, s: Scenario) -> Witness | None:
-    """Module-level shortcut: replay one conflict, assumptions included."""
-    ev = Evaluator(world)
-    if not ev.assumptions_hold(s):
-        return None
-    return ev.conflict_holds(kind, n1, env1, n2, env2, s)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fmt import declaration
-from .model import Expect
+from .model import Expect, ref_matches
 from .report import Conflict, Report
 from .world import Expectation, World
 
@@ -46,18 +46,12 @@ class Outcome:
         }
 
 
-def _match(pattern: str, ref: str) -> bool:
-    if pattern.endswith("#1"):  # the first sentence's ref is written without `#1`
-        return ref == pattern[:-2]
-    return ref == pattern or ("#" not in pattern and ref.split("#")[0] == pattern)
-
-
 def _both(c: Conflict, a: str, b: str) -> bool:
     refs = [n.ref for n in c.norms]
     if len(refs) == 1:
-        return _match(a, refs[0]) and _match(b, refs[0])
+        return ref_matches(a, refs[0]) and ref_matches(b, refs[0])
     x, y = refs
-    return (_match(a, x) and _match(b, y)) or (_match(a, y) and _match(b, x))
+    return (ref_matches(a, x) and ref_matches(b, y)) or (ref_matches(a, y) and ref_matches(b, x))
 
 
 def _describe(c: Conflict) -> str:

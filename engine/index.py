@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import model as m
 from .evaluate import CHAIN_KINDS, KINDS
 from .world import Axiom, Norm, World
 
@@ -169,7 +168,3 @@ def candidates(world: World, chains: ChainIndex, focus: frozenset[str] | None = 
                                 out.append((kind, x, y))
     for kind, a, b in sorted(out):
         yield Candidate(kind, world.norm(a), world.norm(b))
-
-
-def is_any(norm: Norm) -> bool:
-    return isinstance(norm.action, m.AnyAction)

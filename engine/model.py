@@ -397,6 +397,29 @@ class Exists:
     span: Span = _span()
 
 
+def walk(*nodes: object):  # type: ignore[no-untyped-def]
+    """Every model node inside ``nodes`` (depth first), spans and plain values aside."""
+    stack = list(nodes)
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple):
+            stack.extend(x)
+        elif hasattr(x, "__dataclass_fields__") and not isinstance(x, Span):
+            yield x
+            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
+
+
+def ref_matches(pattern: str, ref: str) -> bool:
+    """Does a ref a user wrote (``expect``, ``explain``) name the sentence ``ref``?
+
+    ``T:A`` names every sentence of the article, ``T:A#N`` the N-th one, and the first
+    sentence's own ref is written without ``#1``.
+    """
+    if pattern.endswith("#1"):
+        return ref == pattern[:-2]
+    return ref == pattern or ("#" not in pattern and ref.split("#")[0] == pattern)
+
+
 KEYWORDS = frozenset(
     """state organization group members action fact judgement axiom assume treaty signed kind
     commitment parties of all states article each party member shall not may has the right to

@@ -61,7 +61,7 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     treaty_decls: dict[str, tuple[m.Treaty, str, m.Module]] = {}
     expects: list[tuple[m.Expect, str]] = []
 
-    def declare(table: dict, name: str, decl: object, what: str) -> None:  # type: ignore[type-arg]
+    def declare(table: dict, name: str, decl: object) -> None:  # type: ignore[type-arg]
         prev = table.get(name)
         if prev is None:
             table[name] = decl
@@ -77,11 +77,11 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     for mod in modules:
         for item in mod.items:
             if isinstance(item, (m.StateDecl, m.OrganizationDecl, m.GroupDecl)):
-                declare(entity_decls, item.name, item, "entity")
+                declare(entity_decls, item.name, item)
             elif isinstance(item, m.PredicateDecl):
-                declare(pred_decls, item.name, item, "predicate")
+                declare(pred_decls, item.name, item)
             elif isinstance(item, (m.AxiomDecl, m.AssumeDecl)):
-                declare(rule_decls, item.name, item, "rule")
+                declare(rule_decls, item.name, item)
             elif isinstance(item, m.Treaty):
                 if item.id in treaty_decls:
                     prev = treaty_decls[item.id][0]

@@ -386,11 +386,6 @@ def _expected_words(expected: set[str] | list[str]) -> str:
     return "expected " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1])
 
 
-_HINTS: list[tuple[str, str]] = [
-    ("$END", "every sentence ends with a full stop `.`"),
-]
-
-
 def _syntax_diagnostic(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
     line = err.line if err.line and err.line > 0 else text.count("\n") + 1
     column = err.column if err.column and err.column > 0 else 1

@@ -259,16 +259,4 @@ class World:
 
 def _constants(node: object) -> set[str]:
     """Entity names written as constants anywhere inside a model node."""
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        x = stack.pop()
-        if x is None or isinstance(x, (str, int, bool, m.Span)):
-            continue
-        if isinstance(x, m.Const):
-            out.add(x.name)
-        elif isinstance(x, tuple):
-            stack.extend(x)
-        elif hasattr(x, "__dataclass_fields__"):
-            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)
-    return out
+    return {x.name for x in m.walk(node) if isinstance(x, m.Const)}

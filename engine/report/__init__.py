@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
+from ..model import ref_matches
 from ..precedence import Resolution
 
 SCHEMA = "treatycheck/report/v1"
@@ -107,9 +108,7 @@ class Conflict:
 
     def involves(self, ref: str) -> bool:
         """Does this conflict involve ``ref``? A bare ``T:A`` matches any sentence of it."""
-        if ref.endswith("#1"):  # the first sentence's ref is written without `#1`
-            return any(n.ref == ref[:-2] for n in self.norms)
-        return any(n.ref == ref or ("#" not in ref and n.ref.split("#")[0] == ref) for n in self.norms)
+        return any(ref_matches(ref, n.ref) for n in self.norms)
 
 
 @dataclass(frozen=True)
