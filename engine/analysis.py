@@ -24,6 +24,7 @@ from .encode import Encoder, NormInstance, _and, _or
 from .evaluate import CHAIN_KINDS, Evaluator, FiniteScenario, Witness
 from .index import Candidate, ChainIndex, candidates
 from .interrupt import checkpoint
+from .symmetry import PairClasses
 from .world import Norm, World
 
 
@@ -88,7 +89,12 @@ class _ModelScenario:
 
 class _Search:
     def __init__(
-        self, world: World, timeout: float, chains: ChainIndex | None = None, cache: VerdictCache | None = None
+        self,
+        world: World,
+        timeout: float,
+        chains: ChainIndex | None = None,
+        cache: VerdictCache | None = None,
+        classes: PairClasses | None = None,
     ):
         self.world = world
         self.cache = cache
@@ -97,6 +103,8 @@ class _Search:
         self.enc = Encoder(world)
         self.chains = chains or ChainIndex(world)
         self.memo: dict[tuple, Finding | None] = {}
+        self.classes = classes or PairClasses(world)
+        self.no_conflict: set[str] = set()  # symmetry classes found free of conflict
         self.ev = Evaluator(world)
         self.timeout_ms = max(1, int(timeout * 1000))
         self.instances: dict[tuple[str, str], NormInstance] = {}
@@ -188,25 +196,37 @@ class _Search:
 
         Pairs that say the same thing (same norms up to their refs, same party
         lists) have the same answer, so it is computed once per run (and, with a
-        cache, once across runs).
+        cache, once across runs). Beyond that, "no conflict" is shared by every pair
+        of a symmetry class (:mod:`treatycheck.symmetry`).
         """
+        cls = self.classes.key(cand.kind, cand.first, cand.second)
+        if cls in self.no_conflict:
+            return None
         key = pair_key(self.world, cand)
         if key in self.memo:
             payload = self.memo[key]
         else:
-            disk = self.cache.key(cand.kind, cand.first, cand.second) if self.cache else ""
-            hit, verdict = self.cache.get(disk) if self.cache else (False, None)
+            hit, verdict = (False, None)
+            if self.cache is not None:
+                # a class known free of conflict, else this very pair's conflict
+                hit, verdict = self.cache.get(self.cache.class_key(cls))
+                if not hit or verdict is not None:
+                    hit, verdict = self.cache.get(self.cache.key(cand.kind, cand.first, cand.second))
             if hit:
                 payload = None if verdict is None else Finding(cand.kind, cand.first, cand.second, "proved", **verdict)
             else:
                 payload = self.decide(cand)
                 if payload is not None and payload.verdict == "proved":
                     payload = self.explain(cand, payload.bearers)
-                if self.cache and (payload is None or payload.verdict == "proved"):
-                    self.cache.put(disk, None if payload is None else _verdict(payload))
+                if self.cache is not None and payload is None:
+                    self.cache.put(self.cache.class_key(cls), None)
+                elif self.cache is not None and payload.verdict == "proved":
+                    self.cache.put(self.cache.key(cand.kind, cand.first, cand.second), _verdict(payload))
             if payload is None or payload.verdict == "proved":
                 self.memo[key] = payload
         if payload is None:
+            # the whole class: no pair in it conflicts (see treatycheck.symmetry)
+            self.no_conflict.add(cls)
             return None
         return replace(payload, first=cand.first, second=cand.second)
 
@@ -253,7 +273,7 @@ class _Search:
         """The canonical scenario for the first bearer, from a fresh context and
         solver, so it depends only on the pair and the world, never on what was
         asked before (determinism across --jobs, caches and file order)."""
-        fresh = _Search(self.world, self.timeout_ms / 1000, self.chains)
+        fresh = _Search(self.world, self.timeout_ms / 1000, self.chains, classes=self.classes)
         fresh.script, fresh.script_terms = self.script, self.script_terms
         enc = fresh.enc
         i1, i2, alts = fresh.pair(cand)
@@ -411,9 +431,7 @@ def analyse(
         from .distributed import analyse_dask
 
         result = analyse_dask(world, pairs, timeout, scheduler, progress=progress, deadline=deadline)
-        result.chains_cut = "(too many chains)" in chains.truncated
-        return result
-    if jobs > 1 and len(pairs) > 1 and emit is None:
+    elif jobs > 1 and len(pairs) > 1 and emit is None:
         from .parallel import analyse_parallel
 
         result = analyse_parallel(world, pairs, timeout, jobs, cache_dir, progress, deadline)
@@ -422,6 +440,27 @@ def analyse(
         result = analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
     result.chains_cut = "(too many chains)" in chains.truncated
     return result
+
+
+def by_class(world: World, pairs: list[Candidate], run: Callable[[list[Candidate], bool], Analysis]) -> Analysis:
+    """Examine ``pairs`` through ``run`` (a pool of workers, a cluster) one symmetry
+    class at a time: first one pair of each class, then the other pairs of the
+    classes whose first pair was not "no conflict". Workers with separate memos
+    would otherwise each solve the same class. ``run(pairs, first_round)`` returns
+    the findings of the pairs it was given."""
+    classes = PairClasses(world)
+    keys = [classes.key(c.kind, c.first, c.second) for c in pairs]
+    first_of: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        first_of.setdefault(k, i)
+    reps = sorted(first_of.values())
+    first = run([pairs[i] for i in reps], True)
+    found = {(f.kind, f.first.ref, f.second.ref) for f in first.findings}
+    open_ = {keys[i] for i in reps if (pairs[i].kind, pairs[i].first.ref, pairs[i].second.ref) in found}
+    rest = [c for i, c in enumerate(pairs) if keys[i] in open_ and first_of[keys[i]] != i]
+    second = run(rest, False) if rest else Analysis([], 0)
+    findings = sorted(first.findings + second.findings, key=lambda f: (f.kind, f.first.ref, f.second.ref))
+    return Analysis(findings, first.queries + second.queries)
 
 
 def analyse_pairs(

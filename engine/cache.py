@@ -51,7 +51,16 @@ def _engine_fingerprint() -> str:
     """The code that computes verdicts: a changed engine never reads old entries."""
     here = os.path.dirname(os.path.abspath(__file__))
     digest = hashlib.sha256(FORMAT.encode())
-    for name in ("analysis.py", "encode.py", "evaluate.py", "index.py", "cache.py", "world.py", "variables.py"):
+    for name in (
+        "analysis.py",
+        "encode.py",
+        "evaluate.py",
+        "index.py",
+        "cache.py",
+        "world.py",
+        "variables.py",
+        "symmetry.py",
+    ):
         try:
             with open(os.path.join(here, name), "rb") as fh:
                 digest.update(fh.read())
@@ -219,6 +228,10 @@ class VerdictCache:
                 self._digests[n.ref] = norm_digest(self.world, n)
             digests.append(self._digests[n.ref])
         return entry_key(self.context, kind, first.ref == second.ref, digests[0], digests[1])
+
+    def class_key(self, cls: str) -> str:
+        """The cache key of a symmetry class's "no conflict" (see treatycheck.symmetry)."""
+        return hashlib.sha256(f"{self.context}|class|{cls}".encode()).hexdigest()
 
     def get(self, key: str) -> tuple[bool, dict[str, Any] | None]:
         """(found, verdict). A missing, corrupted or foreign entry is not found."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .analysis import Analysis, Finding, analyse_pairs
+from .analysis import Analysis, Finding, analyse_pairs, by_class
 from .diagnostics import Diagnostic, TreatyError
 from .index import Candidate
 from .interrupt import checkpoint
@@ -61,25 +61,28 @@ def analyse_dask(
         n = tasks or max(2, sum(client.nthreads().values()))
         stop_at = None if deadline is None else time.time() + deadline
         remote_world = client.scatter(world, broadcast=True)
-        futures = [
-            client.submit(_task, remote_world, batch, timeout, stop_at, pure=False) for batch in batches(pairs, n)
-        ]
-        while True:  # wake up twice a second, for Ctrl-C and the progress bar
-            checkpoint()
-            if progress is not None:
-                progress(sum(f.done() for f in futures), len(futures))
-            try:
-                wait(futures, timeout=0.5)
-                break
-            except TimeoutError:
-                continue
-        findings: list[Finding] = []
-        queries = 0
-        for data, q in client.gather(futures):
-            queries += q
-            findings += findings_from(world, data)
+
+        def run(chosen: list[Candidate], first_round: bool) -> Analysis:
+            futures = [
+                client.submit(_task, remote_world, batch, timeout, stop_at, pure=False) for batch in batches(chosen, n)
+            ]
+            while True:  # wake up twice a second, for Ctrl-C and the progress bar
+                checkpoint()
+                if progress is not None and first_round:
+                    progress(sum(f.done() for f in futures), len(futures))
+                try:
+                    wait(futures, timeout=0.5)
+                    break
+                except TimeoutError:
+                    continue
+            findings: list[Finding] = []
+            queries = 0
+            for data, q in client.gather(futures):
+                queries += q
+                findings += findings_from(world, data)
+            return Analysis(findings, queries)
+
+        return by_class(world, pairs, run)
     finally:
         if own:
             client.close()
-    findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
-    return Analysis(findings, queries)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 
-from .analysis import Analysis, Finding, analyse_pairs
+from .analysis import Analysis, Finding, analyse_pairs, by_class
 from .index import Candidate
 from .interrupt import checkpoint
 from .world import World
@@ -84,15 +84,13 @@ def analyse_parallel(
     """The same analysis as the serial one, over ``jobs`` spawned processes."""
     import time
 
-    # more batches than workers: a worker that finishes early takes the next one
-    tasks = batches(pairs, jobs * 16)
     stop_at = None if deadline is None else time.time() + deadline
-    findings: list[Finding] = []
-    queries = 0
-    done = 0
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(world,))
-    try:
+
+    def run(chosen: list[Candidate], first_round: bool) -> Analysis:
+        # more batches than workers: a worker that finishes early takes the next one
+        tasks = batches(chosen, jobs * 16)
         futures = [pool.submit(_work, (t, timeout, cache_dir, stop_at)) for t in tasks]
         results = []
         for future in futures:
@@ -100,20 +98,22 @@ def analyse_parallel(
                 checkpoint()
                 try:
                     results.append(future.result(timeout=0.2))
-                    done += 1
-                    if progress is not None:
-                        progress(done, len(tasks))
+                    if progress is not None and first_round:
+                        progress(len(results), len(tasks))
                     break
                 except FuturesTimeout:
                     continue
+        findings: list[Finding] = []
+        for data, _ in results:
+            findings += findings_from(world, data)
+        return Analysis(findings, sum(q for _, q in results))
+
+    try:
+        result = by_class(world, pairs, run)
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    for data, q in results:
-        queries += q
-        findings += findings_from(world, data)
-    findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
-    return Analysis(findings, queries)
+    return result
