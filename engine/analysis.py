@@ -104,7 +104,7 @@ class _Search:
         self.chains = chains or ChainIndex(world)
         self.memo: dict[tuple, Finding | None] = {}
         self.classes = classes or PairClasses(world)
-        self.no_conflict: set[str] = set()  # symmetry classes found free of conflict
+        self.no_conflict: set[tuple] = set()  # symmetry classes found free of conflict
         self.ev = Evaluator(world)
         self.timeout_ms = max(1, int(timeout * 1000))
         self.instances: dict[tuple[str, str], NormInstance] = {}
@@ -422,22 +422,37 @@ def analyse(
         if emit is not None:
             emit.append("; treatycheck: no solver queries\n")
         return Analysis([], 0)
-    chains = ChainIndex(world)
-    pairs = list(candidates(world, chains, focus))
-    for cand in pairs:  # enumerate the chains now, so that a cut-off is known
-        chains.walks(cand.first.action_name)
-        chains.walks(cand.second.action_name)
-    if scheduler is not None and pairs and emit is None:
-        from .distributed import analyse_dask
+    workers = None
+    if jobs > 1 and emit is None and scheduler is None and len(world.norms) > 1:
+        from .parallel import Workers
 
-        result = analyse_dask(world, pairs, timeout, scheduler, progress=progress, deadline=deadline)
-    elif jobs > 1 and len(pairs) > 1 and emit is None:
-        from .parallel import analyse_parallel
+        workers = Workers(world, jobs)  # they boot while the pairs are built
+    try:
+        chains = ChainIndex(world)
+        pairs = list(candidates(world, chains, focus))
+        for cand in pairs:  # enumerate the chains now, so that a cut-off is known
+            chains.walks(cand.first.action_name)
+            chains.walks(cand.second.action_name)
+        if scheduler is not None and pairs and emit is None:
+            from .distributed import analyse_dask
 
-        result = analyse_parallel(world, pairs, timeout, jobs, cache_dir, progress, deadline)
-    else:
-        triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
-        result = analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
+            result = analyse_dask(world, pairs, timeout, scheduler, progress=progress, deadline=deadline)
+        elif workers is not None and len(pairs) > 1:
+            from .parallel import analyse_parallel
+
+            result = analyse_parallel(world, pairs, timeout, workers, cache_dir, progress, deadline)
+        else:
+            if workers is not None:  # too little work to share: stop them unwaited
+                workers.abort()
+                workers = None
+            triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
+            result = analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
+    except BaseException:
+        if workers is not None:
+            workers.abort()
+        raise
+    if workers is not None:
+        workers.close()
     result.chains_cut = "(too many chains)" in chains.truncated
     return result
 
@@ -450,7 +465,7 @@ def by_class(world: World, pairs: list[Candidate], run: Callable[[list[Candidate
     the findings of the pairs it was given."""
     classes = PairClasses(world)
     keys = [classes.key(c.kind, c.first, c.second) for c in pairs]
-    first_of: dict[str, int] = {}
+    first_of: dict[tuple, int] = {}
     for i, k in enumerate(keys):
         first_of.setdefault(k, i)
     reps = sorted(first_of.values())

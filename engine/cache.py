@@ -229,9 +229,11 @@ class VerdictCache:
             digests.append(self._digests[n.ref])
         return entry_key(self.context, kind, first.ref == second.ref, digests[0], digests[1])
 
-    def class_key(self, cls: str) -> str:
+    def class_key(self, cls: tuple) -> str:
         """The cache key of a symmetry class's "no conflict" (see treatycheck.symmetry)."""
-        return hashlib.sha256(f"{self.context}|class|{cls}".encode()).hexdigest()
+        from .symmetry import digest
+
+        return hashlib.sha256(f"{self.context}|class|{digest(cls)}".encode()).hexdigest()
 
     def get(self, key: str) -> tuple[bool, dict[str, Any] | None]:
         """(found, verdict). A missing, corrupted or foreign entry is not found."""

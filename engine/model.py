@@ -32,6 +32,39 @@ class Span:
 NO_SPAN = Span("<none>", 0, 0, 0, 0)
 
 
+def _no_span() -> Span:
+    return NO_SPAN
+
+
+class _WithoutSpans:
+    """Inside ``with without_spans():``, pickling writes every span as NO_SPAN.
+
+    A worker process that only solves needs no positions, and spans are most of a
+    large world's pickle (they made sending a 10,000-norm world cost seconds).
+    """
+
+    depth = 0
+
+    def __enter__(self) -> None:
+        _WithoutSpans.depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        _WithoutSpans.depth -= 1
+
+
+def without_spans() -> _WithoutSpans:
+    return _WithoutSpans()
+
+
+def _reduce_span(self: Span) -> object:
+    if _WithoutSpans.depth:
+        return (_no_span, ())
+    return (Span, tuple(getattr(self, f) for f in Span.__dataclass_fields__))
+
+
+Span.__reduce__ = _reduce_span  # type: ignore[assignment, method-assign]
+
+
 def _span() -> Span:
     return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
 

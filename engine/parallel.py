@@ -1,16 +1,19 @@
 """Spreading the solver's work over worker processes (``--jobs N``).
 
-``analyse_parallel(world, pairs, ...) -> Analysis``. Z3 objects never cross a
-process: each worker is started with ``spawn``, receives the picklable World once,
-builds its own Z3 context and examines batches of the candidate pairs: contiguous
-runs of the canonical order, handed to whichever worker is free, which keeps each
-worker's solver local and its memo (and the shared disk cache) effective. Findings are merged and sorted, so the output is the same
-whatever the number of jobs.
+``Workers(world, jobs)`` starts the processes (``spawn``) as soon as the world is
+known, sending it once, pickled small (:meth:`World.for_solving`), so that they
+boot while the candidate pairs are built. ``analyse_parallel(world, pairs, ...,
+workers) -> Analysis`` then deals them batches: one pair of each symmetry class
+first (:func:`treatycheck.analysis.by_class`), in contiguous runs of the canonical
+order handed to whichever worker is free, which keeps each worker's compiled norms
+and memo effective. Z3 objects never cross a process. Findings come back as refs,
+are merged and sorted, so the output is the same whatever the number of jobs.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,17 +22,22 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from .analysis import Analysis, Finding, analyse_pairs, by_class
 from .index import Candidate
 from .interrupt import checkpoint
+from .model import without_spans
 from .world import World
 
 _WORLD: World | None = None
 _SEARCH: object | None = None
 
 
-def _init(world: World) -> None:
+def _init(world: bytes) -> None:
     global _WORLD
-    _WORLD = world
+    _WORLD = pickle.loads(world)
     # Ctrl-C is the parent's to handle: it cancels the pool and stops the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _ready() -> None:
+    """A no-op: submitting it makes the pool start a worker."""
 
 
 def _work(args: tuple[list[tuple[str, str, str]], float, str | None, float | None]) -> tuple[list[tuple], int]:
@@ -72,26 +80,49 @@ def batches(pairs: list[Candidate], count: int) -> list[list[tuple[str, str, str
     return [triples[i : i + size] for i in range(0, len(triples), size)]
 
 
+class Workers:
+    """``jobs`` spawned worker processes holding one world, started at once so that
+    they boot while the caller builds the candidate pairs. Close with
+    :meth:`close` (or :meth:`abort` on an error or Ctrl-C)."""
+
+    def __init__(self, world: World, jobs: int):
+        self.world, self.jobs = world, jobs
+        # pickled once, not once per worker, and without source positions (workers
+        # only solve; findings come back as refs into this process's world)
+        with without_spans():
+            data = pickle.dumps(world.for_solving(), protocol=pickle.HIGHEST_PROTOCOL)
+        ctx = multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(data,))
+        for _ in range(jobs):  # the pool starts a worker per task it cannot place
+            self.pool.submit(_ready)
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+    def abort(self) -> None:
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.terminate()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
 def analyse_parallel(
     world: World,
     pairs: list[Candidate],
     timeout: float,
-    jobs: int,
+    workers: Workers,
     cache_dir: str | None,
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
 ) -> Analysis:
-    """The same analysis as the serial one, over ``jobs`` spawned processes."""
+    """The same analysis as the serial one, over the worker processes."""
     import time
 
     stop_at = None if deadline is None else time.time() + deadline
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(world,))
 
     def run(chosen: list[Candidate], first_round: bool) -> Analysis:
         # more batches than workers: a worker that finishes early takes the next one
-        tasks = batches(chosen, jobs * 16)
-        futures = [pool.submit(_work, (t, timeout, cache_dir, stop_at)) for t in tasks]
+        tasks = batches(chosen, workers.jobs * 16)
+        futures = [workers.pool.submit(_work, (t, timeout, cache_dir, stop_at)) for t in tasks]
         results = []
         for future in futures:
             while True:
@@ -108,12 +139,4 @@ def analyse_parallel(
             findings += findings_from(world, data)
         return Analysis(findings, sum(q for _, q in results))
 
-    try:
-        result = by_class(world, pairs, run)
-    except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return result
+    return by_class(world, pairs, run)

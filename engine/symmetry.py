@@ -1,6 +1,6 @@
 """Candidate pairs that must have the same verdict, found without the solver.
 
-``PairClasses(world).key(kind, first, second) -> str``: two pairs with the same key
+``PairClasses(world).key(kind, first, second) -> tuple``: two pairs with the same key
 either both conflict or both do not, so the solver is asked about one pair per key
 (the first in canonical order) and a "no conflict" answers the whole class.
 
@@ -19,8 +19,9 @@ solver's queries by 2.4.
 Only "no conflict" is shared across a class. A conflict is worked out pair by pair,
 because its scenario names entities and must depend on the pair alone.
 
-The key is a SHA-256 over plain data (never positions, refs or file names), stable
-across runs, so the verdict cache stores one "no conflict" per class.
+The key is plain data (digests of what the norms say and of the cell sizes; never
+positions, refs or file names), stable across runs, so the verdict cache stores one
+"no conflict" per class.
 """
 
 from __future__ import annotations
@@ -107,10 +108,16 @@ class PairClasses:
             self._venn[key] = got
         return got
 
-    def key(self, kind: str, first: Norm, second: Norm) -> str:
-        """The class of a candidate pair (a hex digest)."""
+    def key(self, kind: str, first: Norm, second: Norm) -> tuple[str, bool, str, str, str]:
+        """The class of a candidate pair: plain strings, stable across runs (see
+        :func:`digest` for one string)."""
         c1, c2 = self.content(first), self.content(second)
         groups = c1[1] if c1[1] == c2[1] else tuple(sorted(set(c1[1]) | set(c2[1])))
-        cells = self.venn(first.treaty, second.treaty, groups, c1[2] | c2[2])
-        same = first.ref == second.ref
-        return hashlib.sha256(f"{kind}|{same}|{c1[0]}|{c2[0]}|{cells}".encode()).hexdigest()
+        consts = c1[2] if c1[2] == c2[2] else c1[2] | c2[2]
+        cells = self.venn(first.treaty, second.treaty, groups, consts)
+        return (kind, first.ref == second.ref, c1[0], c2[0], cells)
+
+
+def digest(key: tuple[str, bool, str, str, str]) -> str:
+    """A class key as one hex string."""
+    return hashlib.sha256("|".join(map(str, key)).encode()).hexdigest()

@@ -46,22 +46,20 @@ class _TooDeep(Exception):
         self.token = token
 
 
-def _pos(x: Any) -> tuple[int, int, int, int, int, int] | None:
-    """(line, column, end_line, end_column, start_pos, end_pos) of a token or node."""
-    if isinstance(x, _TOKEN_TYPES):
-        return (x.line, x.column, x.end_line, x.end_column, x.start_pos, x.end_pos)  # type: ignore[return-value]
-    span = getattr(x, "span", None)
-    if isinstance(span, m.Span):
-        return (span.line, span.column, span.end_line, span.end_column, span.start_pos, span.end_pos)
-    return None
-
-
 def _span(children: list[Any]) -> m.Span:
-    first = next((p for p in map(_pos, children) if p), None)
-    last = next((p for p in map(_pos, reversed(children)) if p), None)
-    if first is None or last is None:
+    """From the first positioned child to the last. Called for every node of every
+    parse, so written as two plain loops (this was a quarter of parsing time)."""
+    for c in children:
+        at = c if isinstance(c, _TOKEN_TYPES) else getattr(c, "span", None)
+        if at is not None and (at is c or isinstance(at, m.Span)):
+            break
+    else:
         return m.NO_SPAN
-    return m.Span(_local.file, first[0], first[1], last[2], last[3], first[4], last[5])
+    for d in reversed(children):
+        to = d if isinstance(d, _TOKEN_TYPES) else getattr(d, "span", None)
+        if to is not None and (to is d or isinstance(to, m.Span)):
+            break
+    return m.Span(_local.file, at.line, at.column, to.end_line, to.end_column, at.start_pos, to.end_pos)
 
 
 def _tokens(children: list[Any], *types: str) -> list[Token]:

@@ -8,7 +8,7 @@ in which files and declarations were read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import model as m
 from .diagnostics import Diagnostic
@@ -180,6 +180,33 @@ class World:
         state.pop("_cache", None)
         state.pop("_symmetry", None)
         return state
+
+    def for_solving(self) -> World:
+        """A copy with only what the solver's side needs, for sending to workers:
+        no sources, positions, texts, warnings or expectations, and equal clause
+        parts shared (registers repeat model clauses), so that it pickles small.
+        Verdicts computed on it are those of this world; findings are mapped back
+        by ref."""
+        shared: dict[object, object] = {}
+
+        def one(x: object) -> object:
+            return shared.setdefault(x, x)
+
+        norms = tuple(
+            replace(
+                n,
+                bearer=one(n.bearer),
+                action=one(n.action),
+                condition=one(n.condition),
+                variables=one(n.variables),
+                text="",
+                span=m.NO_SPAN,
+                modality_span=m.NO_SPAN,
+            )
+            for n in self.norms
+        )
+        treaties = tuple(replace(t, parties=one(t.parties), span=m.NO_SPAN) for t in self.treaties)
+        return replace(self, norms=norms, treaties=treaties, expectations=(), warnings=(), sources={})
 
     def entity(self, name: str) -> Entity:
         return self._index()["entity"][name]  # type: ignore[index,no-any-return]

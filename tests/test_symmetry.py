@@ -63,7 +63,7 @@ def register(draw: st.DrawFn) -> str:
 def unshared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every pair in a class of its own."""
     counter = itertools.count()
-    monkeypatch.setattr(PairClasses, "key", lambda self, kind, a, b: f"{kind}|{a.ref}|{b.ref}|{next(counter)}")
+    monkeypatch.setattr(PairClasses, "key", lambda self, kind, a, b: (kind, a.ref, b.ref, next(counter)))
 
 
 def findings(world: treatycheck.World, jobs: int = 1) -> list[tuple]:
