@@ -117,6 +117,27 @@ class _Search:
         # check() asserts the background (the assumptions) before the first query,
         # through _add, so that --emit-smt records it too
         self.asserted = 0
+        self.held: str | None = None  # the first norm asserted in an outer scope
+
+    def _assert_background(self) -> None:
+        background = self.enc.background
+        if len(background) > self.asserted:  # assumptions the encoder added since
+            self._add(*background[self.asserted :])
+            self.asserted = len(background)
+
+    def _hold(self, first: NormInstance) -> None:
+        """Keep the first norm asserted in an outer scope while consecutive pairs
+        share it (pairs come sorted by first norm): the solver then takes in only
+        the second norm per query. Verdicts do not depend on this; scenarios come
+        from a fresh context anyway (:meth:`explain`)."""
+        if self.held == first.norm.ref:
+            return
+        if self.held is not None:
+            self._pop()
+        self._assert_background()
+        self._push()
+        self._add(first.applies)
+        self.held = first.norm.ref
 
     def instance(self, norm: Norm, tag: str) -> NormInstance:
         key = (norm.ref, tag)
@@ -128,10 +149,7 @@ class _Search:
         """Sat: the formulas (with the background) have a model; unsat: they cannot
         hold together; unknown: the solver gave up within the timeout."""
         self.queries += 1
-        background = self.enc.background
-        if len(background) > self.asserted:  # assumptions the encoder added since
-            self._add(*background[self.asserted :])
-            self.asserted = len(background)
+        self._assert_background()
         self._push()
         try:
             self._add(*formulas)
@@ -241,7 +259,8 @@ class _Search:
         i1, i2, alts = self.pair(cand)
         if not alts:
             return None
-        base = _and([i1.applies, i2.applies, i1.bearer == i2.bearer], enc.ctx)
+        self._hold(i1)
+        base = _and([i2.applies, i1.bearer == i2.bearer], enc.ctx)
         everything = _or([f for _, f in alts], enc.ctx)
         result = self.check(base, everything)
         if result == z3.unsat:

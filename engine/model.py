@@ -56,13 +56,13 @@ def without_spans() -> _WithoutSpans:
     return _WithoutSpans()
 
 
-def _reduce_span(self: Span) -> object:
+def _reduce_span(self: Span, protocol: int) -> object:
     if _WithoutSpans.depth:
         return (_no_span, ())
-    return (Span, tuple(getattr(self, f) for f in Span.__dataclass_fields__))
+    return object.__reduce_ex__(self, protocol)
 
 
-Span.__reduce__ = _reduce_span  # type: ignore[assignment, method-assign]
+Span.__reduce_ex__ = _reduce_span  # type: ignore[assignment, method-assign]
 
 
 def _span() -> Span:
