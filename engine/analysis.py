@@ -112,6 +112,11 @@ class _Search:
         self._new_solver()
 
     def _new_solver(self) -> None:
+        # a recorded script goes on with one solver: close the scopes the old one
+        # left open (the held first norm), so the script stays what was asked
+        if self.script is not None:
+            self.script.extend(["(pop 1)"] * getattr(self, "depth", 0))
+        self.depth = 0
         self.solver = z3.Solver(ctx=self.enc.ctx)
         self.solver.set("timeout", self.timeout_ms)
         # check() asserts the background (the assumptions) before the first query,
@@ -164,11 +169,13 @@ class _Search:
     # Solver calls go through these so that --emit-smt can record them in order.
     def _push(self) -> None:
         self.solver.push()
+        self.depth += 1
         if self.script is not None:
             self.script.append("(push 1)")
 
     def _pop(self) -> None:
         self.solver.pop()
+        self.depth -= 1
         if self.script is not None:
             self.script.append("(pop 1)")
 
@@ -208,6 +215,10 @@ class _Search:
                     ex = enc.excludes(ax, xa, xb, f"x{ia}.{ib}")
                     alts.append((len(wa) + len(wb) + 1, _and([fa, fb, ex], enc.ctx)))
         return alts
+
+    def known_free(self, cand: Candidate) -> bool:
+        """Has the pair's symmetry class been found free of conflict in this run?"""
+        return self.classes.key(cand.kind, cand.first, cand.second) in self.no_conflict
 
     def examine(self, cand: Candidate) -> Finding | None:
         """The conflict of one candidate pair, or None.
@@ -528,7 +539,9 @@ def analyse_pairs(
     for i, (kind, a, b) in enumerate(pairs):
         checkpoint()
         cand = Candidate(kind, world.norm(a), world.norm(b))
-        if stop is not None and time.time() > stop:  # out of time: undecided, never "no conflict"
+        if stop is not None and time.time() > stop and not search.known_free(cand):
+            # out of time: undecided, never "no conflict" (unless its class was
+            # decided free already, as with --jobs, which asks one pair per class)
             findings.append(Finding(kind, cand.first, cand.second, "unknown"))
             continue
         found = search.examine(cand)

@@ -8,6 +8,7 @@ anything else of ours; every later stage builds on these types.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 
@@ -37,19 +38,20 @@ def _no_span() -> Span:
 
 
 class _WithoutSpans:
-    """Inside ``with without_spans():``, pickling writes every span as NO_SPAN.
+    """Inside ``with without_spans():``, pickling in this thread writes every span
+    as NO_SPAN.
 
     A worker process that only solves needs no positions, and spans are most of a
     large world's pickle (they made sending a 10,000-norm world cost seconds).
     """
 
-    depth = 0
+    local = threading.local()
 
     def __enter__(self) -> None:
-        _WithoutSpans.depth += 1
+        _WithoutSpans.local.depth = getattr(_WithoutSpans.local, "depth", 0) + 1
 
     def __exit__(self, *exc: object) -> None:
-        _WithoutSpans.depth -= 1
+        _WithoutSpans.local.depth -= 1
 
 
 def without_spans() -> _WithoutSpans:
@@ -57,7 +59,7 @@ def without_spans() -> _WithoutSpans:
 
 
 def _reduce_span(self: Span, protocol: int) -> object:
-    if _WithoutSpans.depth:
+    if getattr(_WithoutSpans.local, "depth", 0):
         return (_no_span, ())
     return object.__reduce_ex__(self, protocol)
 

@@ -1,8 +1,8 @@
 """Spreading the solver's work over worker processes (``--jobs N``).
 
 ``Workers(world, jobs)`` starts the processes (``spawn``) as soon as the world is
-known, sending it once, pickled small (:meth:`World.for_solving`), so that they
-boot while the candidate pairs are built. ``analyse_parallel(world, pairs, ...,
+known, sending it once, pickled small (:meth:`World.for_solving`) into a temporary
+file, so that they boot while the candidate pairs are built. ``analyse_parallel(world, pairs, ...,
 workers) -> Analysis`` then deals them batches: one pair of each symmetry class
 first (:func:`treatycheck.analysis.by_class`), in contiguous runs of the canonical
 order handed to whichever worker is free, which keeps each worker's compiled norms
@@ -13,11 +13,15 @@ are merged and sorted, so the output is the same whatever the number of jobs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
+import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 
 from .analysis import Analysis, Finding, analyse_pairs, by_class
 from .index import Candidate
@@ -29,9 +33,10 @@ _WORLD: World | None = None
 _SEARCH: object | None = None
 
 
-def _init(world: bytes) -> None:
+def _init(path: str) -> None:
     global _WORLD
-    _WORLD = pickle.loads(world)
+    with open(path, "rb") as fh:
+        _WORLD = pickle.load(fh)
     # Ctrl-C is the parent's to handle: it cancels the pool and stops the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -89,20 +94,42 @@ class Workers:
         self.world, self.jobs = world, jobs
         # pickled once, not once per worker, and without source positions (workers
         # only solve; findings come back as refs into this process's world)
-        with without_spans():
-            data = pickle.dumps(world.for_solving(), protocol=pickle.HIGHEST_PROTOCOL)
+        # The world goes through a file, not the start-up pipe: a worker killed while
+        # booting (a terminal's Ctrl-C reaches it too) would leave the parent blocked
+        # writing megabytes into that pipe, never reaching its interrupt check.
+        fd, self.path = tempfile.mkstemp(prefix="treatycheck-world-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh, without_spans():
+            pickle.dump(world.for_solving(), fh, protocol=pickle.HIGHEST_PROTOCOL)
         ctx = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(data,))
-        for _ in range(jobs):  # the pool starts a worker per task it cannot place
-            self.pool.submit(_ready)
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(self.path,))
+        # Workers must ignore Ctrl-C from birth (it is the parent's to handle): a
+        # terminal sends it to the whole process group, and a worker killed while
+        # importing prints a fatal error. An ignored SIGINT survives exec, and Python
+        # then keeps it ignored, so it is ignored here while they are started.
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            for _ in range(jobs):  # the pool starts a worker per task it cannot place
+                self.pool.submit(_ready)
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
     def close(self) -> None:
         self.pool.shutdown()
+        self._remove()
 
     def abort(self) -> None:
         for process in list(getattr(self.pool, "_processes", {}).values()):
             process.terminate()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self._remove()
+
+    def _remove(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
 
 def analyse_parallel(
@@ -134,6 +161,9 @@ def analyse_parallel(
                     break
                 except FuturesTimeout:
                     continue
+                except BrokenProcessPool:
+                    checkpoint()  # a worker killed by the same Ctrl-C: report the interrupt
+                    raise
         findings: list[Finding] = []
         for data, _ in results:
             findings += findings_from(world, data)

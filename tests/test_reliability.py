@@ -210,6 +210,58 @@ def test_ctrl_c_stops_quickly_and_leaves_no_file(register: Path, tmp_path: Path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".treatycheck-")]
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_ctrl_c_while_workers_boot_stops_everything(register: Path, tmp_path: Path) -> None:
+    # A terminal's Ctrl-C reaches the whole process group, so a worker can die while
+    # it is still starting; the parent must still stop promptly, with nothing left.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "treatycheck", "check", "--no-builtin", "--no-cache", "--jobs", "2", str(register)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the check finished before its workers started"
+    os.killpg(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - sent < 10.0
+    assert "Traceback" not in err and "interrupted" in err
+    time.sleep(1.0)
+    left = [p for p in Path("/proc").glob("[0-9]*") if _group(p) == proc.pid]
+    assert not left, "processes of the check outlived it"
+    assert not list(tmp_path.glob("treatycheck-world-*"))
+
+
+def _group(proc_dir: Path) -> int | None:
+    try:
+        fields = (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[2]) if fields[0] != "Z" else None
+
+
 def test_output_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     out.write_text("previous report")

@@ -1,0 +1,75 @@
+"""``--emit-smt``: the script holds every query, in order, and another run of Z3 on it
+gives the engine's answers, one per query."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import treatycheck
+import z3
+from treatycheck.analysis import _Search
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "european_security_treaty.treaty"
+
+
+def run_recorded(monkeypatch: pytest.MonkeyPatch, replace_solver: bool = False) -> tuple[str, list[str]]:
+    """The emitted script and the engine's own answers, in the order asked."""
+    answers: list[str] = []
+    check, decide = _Search.check, _Search.decide
+
+    def recorded(self: _Search, *formulas: z3.BoolRef) -> z3.CheckSatResult:
+        result = check(self, *formulas)
+        answers.append(str(result))
+        return result
+
+    def fresh_each_time(self: _Search, cand: object) -> object:
+        self._new_solver()  # what the search does after an `unknown`
+        return decide(self, cand)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_Search, "check", recorded)
+    if replace_solver:
+        monkeypatch.setattr(_Search, "decide", fresh_each_time)
+    emit: list[str] = []
+    treatycheck.check(treatycheck.load([str(EXAMPLE)]), all_conflicts=True, emit=emit)
+    return "".join(emit), answers
+
+
+def replay(script: str) -> list[str]:
+    ctx = z3.Context()
+    return z3.Z3_eval_smtlib2_string(ctx.ref(), script).split()
+
+
+@pytest.mark.parametrize("replace_solver", [False, True])
+def test_the_script_gives_the_engines_answers(monkeypatch: pytest.MonkeyPatch, replace_solver: bool) -> None:
+    script, answers = run_recorded(monkeypatch, replace_solver)
+    assert answers and "sat" in answers and "unsat" in answers
+    assert script.count("(check-sat)") == len(answers)
+    assert replay(script) == answers
+    # every scope the script opens is closed before it is reopened for another norm
+    depth = 0
+    for line in script.splitlines():
+        depth += line == "(push 1)"
+        depth -= line == "(pop 1)"
+        assert depth >= 0
+    assert depth <= 1  # at most the first norm of the last pairs is still held
+
+
+def test_the_cli_writes_one_check_per_query(tmp_path: Path) -> None:
+    out = tmp_path / "queries.smt2"
+    done = subprocess.run(
+        [sys.executable, "-m", "treatycheck", "check", str(EXAMPLE), "--format", "json", "--emit-smt", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    import json
+
+    queries = json.loads(done.stdout)["summary"]["queries"]
+    script = out.read_text()
+    assert script.startswith("; treatycheck:")
+    assert script.count("(check-sat)") == queries
+    assert len(replay(script)) == queries
