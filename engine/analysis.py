@@ -487,23 +487,55 @@ def analyse(
     return result
 
 
-def by_class(world: World, pairs: list[Candidate], run: Callable[[list[Candidate], bool], Analysis]) -> Analysis:
-    """Examine ``pairs`` through ``run`` (a pool of workers, a cluster) one symmetry
-    class at a time: first one pair of each class, then the other pairs of the
-    classes whose first pair was not "no conflict". Workers with separate memos
-    would otherwise each solve the same class. ``run(pairs, first_round)`` returns
-    the findings of the pairs it was given."""
+def by_class(
+    world: World,
+    pairs: list[Candidate],
+    submit: Callable[[list[tuple[str, str, str]]], object],
+    gather: Callable[[list[object], bool], Analysis],
+    parts: int,
+) -> Analysis:
+    """Examine ``pairs`` on a pool of workers or a cluster, one symmetry class at a
+    time: first one pair of each class, then the other pairs of the classes whose
+    first pair was not "no conflict" (workers with separate memos would otherwise
+    each solve the same class).
+
+    ``submit(batch)`` hands a batch of (kind, first ref, second ref) to a worker and
+    returns a handle; ``gather(handles, first_round)`` waits for them and returns
+    their findings. First-round batches are submitted while the pairs are still
+    being classed, so the workers start at once; ``parts`` is about how many
+    batches to cut the work into (more than workers, so that none idles at the end).
+    """
     classes = PairClasses(world)
-    keys = [classes.key(c.kind, c.first, c.second) for c in pairs]
+    size = max(4, min(256, len(pairs) // (8 * parts)))
+    keys: list[tuple] = []
     first_of: dict[tuple, int] = {}
-    for i, k in enumerate(keys):
-        first_of.setdefault(k, i)
-    reps = sorted(first_of.values())
-    first = run([pairs[i] for i in reps], True)
+    batch: list[tuple[str, str, str]] = []
+    handles = []
+    for i, c in enumerate(pairs):
+        k = classes.key(c.kind, c.first, c.second)
+        keys.append(k)
+        if k in first_of:
+            continue
+        first_of[k] = i
+        batch.append((c.kind, c.first.ref, c.second.ref))
+        if len(batch) >= size:
+            handles.append(submit(batch))
+            batch = []
+        if i % 4096 == 0:
+            checkpoint()
+    if batch:
+        handles.append(submit(batch))
+    first = gather(handles, True)
     found = {(f.kind, f.first.ref, f.second.ref) for f in first.findings}
+    reps = first_of.values()
     open_ = {keys[i] for i in reps if (pairs[i].kind, pairs[i].first.ref, pairs[i].second.ref) in found}
-    rest = [c for i, c in enumerate(pairs) if keys[i] in open_ and first_of[keys[i]] != i]
-    second = run(rest, False) if rest else Analysis([], 0)
+    rest = [
+        (c.kind, c.first.ref, c.second.ref) for i, c in enumerate(pairs) if keys[i] in open_ and first_of[keys[i]] != i
+    ]
+    second = Analysis([], 0)
+    if rest:
+        step = max(1, -(-len(rest) // parts))
+        second = gather([submit(rest[i : i + step]) for i in range(0, len(rest), step)], False)
     findings = sorted(first.findings + second.findings, key=lambda f: (f.kind, f.first.ref, f.second.ref))
     return Analysis(findings, first.queries + second.queries)
 

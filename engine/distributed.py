@@ -53,7 +53,7 @@ def analyse_dask(
         ) from None
     import time
 
-    from .parallel import batches, findings_from
+    from .parallel import findings_from
 
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler
@@ -62,10 +62,10 @@ def analyse_dask(
         stop_at = None if deadline is None else time.time() + deadline
         remote_world = client.scatter(world, broadcast=True)
 
-        def run(chosen: list[Candidate], first_round: bool) -> Analysis:
-            futures = [
-                client.submit(_task, remote_world, batch, timeout, stop_at, pure=False) for batch in batches(chosen, n)
-            ]
+        def submit(batch: list[tuple[str, str, str]]) -> object:
+            return client.submit(_task, remote_world, batch, timeout, stop_at, pure=False)
+
+        def gather(futures: list, first_round: bool) -> Analysis:
             while True:  # wake up twice a second, for Ctrl-C and the progress bar
                 checkpoint()
                 if progress is not None and first_round:
@@ -82,7 +82,7 @@ def analyse_dask(
                 findings += findings_from(world, data)
             return Analysis(findings, queries)
 
-        return by_class(world, pairs, run)
+        return by_class(world, pairs, submit, gather, n * 4)
     finally:
         if own:
             client.close()

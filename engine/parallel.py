@@ -35,10 +35,14 @@ _SEARCH: object | None = None
 
 def _init(path: str) -> None:
     global _WORLD
+    # Ctrl-C is the parent's to handle: it cancels the pool and stops the workers.
+    # The worker was started with SIGINT blocked; ignore it first, then unblock it
+    # (a Ctrl-C pending since then is dropped).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     with open(path, "rb") as fh:
         _WORLD = pickle.load(fh)
-    # Ctrl-C is the parent's to handle: it cancels the pool and stops the workers
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _ready() -> None:
@@ -76,15 +80,6 @@ def findings_from(world: World, data: list[tuple]) -> list[Finding]:
     ]
 
 
-def batches(pairs: list[Candidate], count: int) -> list[list[tuple[str, str, str]]]:
-    """Contiguous runs of the canonical pair order. Pairs of one norm stay together,
-    which the incremental solver rewards, and pairs that say the same thing are
-    nearly always in one run, so the workers' memos lose little."""
-    size = max(1, -(-len(pairs) // count))
-    triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
-    return [triples[i : i + size] for i in range(0, len(triples), size)]
-
-
 class Workers:
     """``jobs`` spawned worker processes holding one world, started at once so that
     they boot while the caller builds the candidate pairs. Close with
@@ -104,16 +99,18 @@ class Workers:
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(self.path,))
         # Workers must ignore Ctrl-C from birth (it is the parent's to handle): a
         # terminal sends it to the whole process group, and a worker killed while
-        # importing prints a fatal error. An ignored SIGINT survives exec, and Python
-        # then keeps it ignored, so it is ignored here while they are started.
-        main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        # importing prints a fatal error. A blocked signal stays blocked across
+        # exec, so SIGINT is blocked while they are started (the parent's own
+        # Ctrl-C then waits, pending, until it is unblocked: none is lost) and each
+        # worker ignores it before unblocking it (see _init).
+        block = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
         try:
             for _ in range(jobs):  # the pool starts a worker per task it cannot place
                 self.pool.submit(_ready)
         finally:
-            if main:
-                signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+            if mask is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def close(self) -> None:
         self.pool.shutdown()
@@ -146,10 +143,10 @@ def analyse_parallel(
 
     stop_at = None if deadline is None else time.time() + deadline
 
-    def run(chosen: list[Candidate], first_round: bool) -> Analysis:
-        # more batches than workers: a worker that finishes early takes the next one
-        tasks = batches(chosen, workers.jobs * 16)
-        futures = [workers.pool.submit(_work, (t, timeout, cache_dir, stop_at)) for t in tasks]
+    def submit(batch: list[tuple[str, str, str]]) -> object:
+        return workers.pool.submit(_work, (batch, timeout, cache_dir, stop_at))
+
+    def gather(futures: list, first_round: bool) -> Analysis:
         results = []
         for future in futures:
             while True:
@@ -157,7 +154,7 @@ def analyse_parallel(
                 try:
                     results.append(future.result(timeout=0.2))
                     if progress is not None and first_round:
-                        progress(len(results), len(tasks))
+                        progress(len(results), len(futures))
                     break
                 except FuturesTimeout:
                     continue
@@ -169,4 +166,5 @@ def analyse_parallel(
             findings += findings_from(world, data)
         return Analysis(findings, sum(q for _, q in results))
 
-    return by_class(world, pairs, run)
+    # more batches than workers: a worker that finishes early takes the next one
+    return by_class(world, pairs, submit, gather, workers.jobs * 48)
