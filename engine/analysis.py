@@ -99,6 +99,7 @@ class _Search:
         self.world = world
         self.cache = cache
         self.script: list[str] | None = None  # SMT-LIB commands, when recording
+        self.depth = 0  # solver scopes open
         self.script_terms: list[z3.BoolRef] = []
         self.enc = Encoder(world)
         self.chains = chains or ChainIndex(world)
@@ -115,7 +116,7 @@ class _Search:
         # a recorded script goes on with one solver: close the scopes the old one
         # left open (the held first norm), so the script stays what was asked
         if self.script is not None:
-            self.script.extend(["(pop 1)"] * getattr(self, "depth", 0))
+            self.script.extend(["(pop 1)"] * self.depth)
         self.depth = 0
         self.solver = z3.Solver(ctx=self.enc.ctx)
         self.solver.set("timeout", self.timeout_ms)
@@ -237,9 +238,10 @@ class _Search:
         else:
             hit, verdict = (False, None)
             if self.cache is not None:
-                # a class known free of conflict, else this very pair's conflict
+                # a class known free of conflict (the only verdict kept per class),
+                # else this very pair's conflict
                 hit, verdict = self.cache.get(self.cache.class_key(cls))
-                if not hit or verdict is not None:
+                if not hit:
                     hit, verdict = self.cache.get(self.cache.key(cand.kind, cand.first, cand.second))
             if hit:
                 payload = None if verdict is None else Finding(cand.kind, cand.first, cand.second, "proved", **verdict)
@@ -475,8 +477,9 @@ def analyse(
             if workers is not None:  # too little work to share: stop them unwaited
                 workers.abort()
                 workers = None
-            triples = [(c.kind, c.first.ref, c.second.ref) for c in pairs]
-            result = analyse_pairs(world, triples, timeout, cache_dir, chains, progress, deadline, emit)
+            result = analyse_pairs(
+                world, [_refs(c) for c in pairs], timeout, cache_dir, chains, progress, deadline, emit
+            )
     except BaseException:
         if workers is not None:
             workers.abort()
@@ -506,6 +509,8 @@ def by_class(
     batches to cut the work into (more than workers, so that none idles at the end).
     """
     classes = PairClasses(world)
+    # the number of classes is not known until all pairs are classed: size the
+    # batches on the benchmark's ratio, about one class for 8 pairs
     size = max(4, min(256, len(pairs) // (8 * parts)))
     keys: list[tuple] = []
     first_of: dict[tuple, int] = {}
@@ -517,7 +522,7 @@ def by_class(
         if k in first_of:
             continue
         first_of[k] = i
-        batch.append((c.kind, c.first.ref, c.second.ref))
+        batch.append(_refs(c))
         if len(batch) >= size:
             handles.append(submit(batch))
             batch = []
@@ -526,18 +531,20 @@ def by_class(
     if batch:
         handles.append(submit(batch))
     first = gather(handles, True)
-    found = {(f.kind, f.first.ref, f.second.ref) for f in first.findings}
-    reps = first_of.values()
-    open_ = {keys[i] for i in reps if (pairs[i].kind, pairs[i].first.ref, pairs[i].second.ref) in found}
-    rest = [
-        (c.kind, c.first.ref, c.second.ref) for i, c in enumerate(pairs) if keys[i] in open_ and first_of[keys[i]] != i
-    ]
+    found = {_refs(f) for f in first.findings}
+    open_ = {keys[i] for i in first_of.values() if _refs(pairs[i]) in found}
+    rest = [_refs(c) for i, c in enumerate(pairs) if keys[i] in open_ and first_of[keys[i]] != i]
     second = Analysis([], 0)
     if rest:
         step = max(1, -(-len(rest) // parts))
         second = gather([submit(rest[i : i + step]) for i in range(0, len(rest), step)], False)
-    findings = sorted(first.findings + second.findings, key=lambda f: (f.kind, f.first.ref, f.second.ref))
+    findings = sorted(first.findings + second.findings, key=_refs)
     return Analysis(findings, first.queries + second.queries)
+
+
+def _refs(x: Candidate | Finding) -> tuple[str, str, str]:
+    """A pair as (kind, first ref, second ref), as it travels to workers."""
+    return (x.kind, x.first.ref, x.second.ref)
 
 
 def analyse_pairs(
@@ -586,7 +593,7 @@ def analyse_pairs(
             search.cache.close()
         else:
             search.cache.flush()
-    findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
+    findings.sort(key=_refs)
     if emit is not None and search.script is not None:
         emit.append(smt_script(search))
     return Analysis(findings, search.queries - queries_before)

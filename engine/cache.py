@@ -83,35 +83,32 @@ def context_fingerprint(world: World) -> str:
         _canon(world.axioms),
         _canon(world.assumptions),
         # memberships that axioms and assumptions test (the norms' own are in their keys)
-        sorted((g, sorted(world.group(g).members)) for g in _groups_in(list(world.axioms) + list(world.assumptions))),
+        sorted((g, sorted(world.group(g).members)) for g in groups_in(list(world.axioms) + list(world.assumptions))),
     ]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _groups_named(norm: Norm) -> set[str]:
+def groups_named(norm: Norm) -> set[str]:
+    """The groups a norm names: its ``each member X of G`` and its ``X in G``."""
     out = {norm.bearer_group} if norm.bearer_group else set()
-    return out | _groups_in([norm.condition])
+    return out | groups_in([norm.condition])
 
 
-def _groups_in(nodes: list[Any]) -> set[str]:
+def groups_in(nodes: list[Any]) -> set[str]:
     """Groups named by `X in G` anywhere inside the given model nodes."""
     return {x.group for x in m.walk(*nodes) if isinstance(x, m.InGroup)}
+
+
+def said(n: Norm) -> list[Any]:
+    """What a norm says, as JSON-ready data: never its ref, treaty, file or position."""
+    return [n.modality, _canon(n.bearer), n.bearer_group, _canon(n.action), _canon(n.condition), _canon(n.variables)]
 
 
 def norm_digest(world: World, n: Norm) -> str:
     """What a norm contributes to a verdict's key: what it says, its treaty's parties
     and the members of the groups it names (not its ref, file or position)."""
-    groups = sorted((g, sorted(world.group(g).members)) for g in _groups_named(n))
-    data = [
-        n.modality,
-        _canon(n.bearer),
-        n.bearer_group,
-        _canon(n.action),
-        _canon(n.condition),
-        _canon(n.variables),
-        sorted(world.treaty(n.treaty).parties),
-        groups,
-    ]
+    groups = sorted((g, sorted(world.group(g).members)) for g in groups_named(n))
+    data = [*said(n), sorted(world.treaty(n.treaty).parties), groups]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 

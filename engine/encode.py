@@ -356,7 +356,7 @@ def _free(c: m.Cond) -> frozenset[str]:
         return _free(c.body) - {c.var}
     if isinstance(c, m.Exists):
         return _free(c.body) - {n for n, _ in c.vars}
-    if isinstance(c, (m.Not,)):
+    if isinstance(c, m.Not):
         return _free(c.body)
     if isinstance(c, (m.And, m.Or)):
         return frozenset().union(*(_free(i) for i in c.items))

@@ -86,12 +86,12 @@ class Workers:
     :meth:`close` (or :meth:`abort` on an error or Ctrl-C)."""
 
     def __init__(self, world: World, jobs: int):
-        self.world, self.jobs = world, jobs
-        # pickled once, not once per worker, and without source positions (workers
-        # only solve; findings come back as refs into this process's world)
-        # The world goes through a file, not the start-up pipe: a worker killed while
-        # booting (a terminal's Ctrl-C reaches it too) would leave the parent blocked
-        # writing megabytes into that pipe, never reaching its interrupt check.
+        self.jobs = jobs
+        # The world is pickled once, not once per worker, without source positions
+        # (workers only solve; findings come back as refs into this process's
+        # world), and goes through a file, not the start-up pipe: a worker killed
+        # while booting (a terminal's Ctrl-C reaches it too) would leave the parent
+        # blocked writing megabytes into that pipe, never reaching its interrupt check.
         fd, self.path = tempfile.mkstemp(prefix="treatycheck-world-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh, without_spans():
             pickle.dump(world.for_solving(), fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -29,12 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from . import model as m
+from .cache import groups_in, groups_named, said
 from .world import Norm, World, _constants
-
-
-def _groups_of(*nodes: object) -> set[str]:
-    return {x.group for x in m.walk(*nodes) if isinstance(x, m.InGroup)}
 
 
 class PairClasses:
@@ -52,7 +48,7 @@ class PairClasses:
         named: set[str] = set()
         for node in background:
             named |= _constants(node)
-        global_groups = sorted(_groups_of(*background))
+        global_groups = sorted(groups_in(background))
         # the entities the background alone can tell apart: by kind, the groups it
         # tests, and by name when it writes them as constants
         cells: dict[tuple, int] = {}
@@ -76,12 +72,8 @@ class PairClasses:
         """(digest of what the norm says, the groups it names, the constants it writes)."""
         got = self._content.get(norm.ref)
         if got is None:
-            from .cache import _canon
-
-            data = [norm.modality, _canon(norm.bearer), norm.bearer_group, _canon(norm.action)]
-            data += [_canon(norm.condition), _canon(norm.variables)]
-            digest = hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
-            groups = _groups_of(norm.condition) | ({norm.bearer_group} if norm.bearer_group else set())
+            digest = hashlib.sha256(json.dumps(said(norm), default=str).encode()).hexdigest()
+            groups = groups_named(norm)
             consts = _constants(norm.bearer) | _constants(norm.action) | _constants(norm.condition)
             got = (digest, tuple(sorted(groups)), frozenset(consts))
             self._content[norm.ref] = got
