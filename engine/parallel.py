@@ -117,9 +117,17 @@ class Workers:
         self._remove()
 
     def abort(self) -> None:
-        for process in list(getattr(self.pool, "_processes", {}).values()):
+        # Wait (briefly: its workers are terminated) for the pool's manager thread to
+        # close its wake-up pipe. Left running, it races Python's exit hook, which
+        # writes to that pipe: before CPython 3.12 the loser prints "Bad file
+        # descriptor" with a traceback after the interrupt message. (Taken before
+        # shutdown, which forgets it.)
+        manager = getattr(self.pool, "_executor_manager_thread", None)
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             process.terminate()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if manager is not None:
+            manager.join(timeout=5.0)
         self._remove()
 
     def _remove(self) -> None:
