@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import z3
 
@@ -26,6 +27,9 @@ from .index import Candidate, ChainIndex, candidates
 from .interrupt import checkpoint
 from .symmetry import PairClasses
 from .world import Norm, World
+
+if TYPE_CHECKING:
+    from .incremental import Reuse
 
 
 class ReplayError(RuntimeError):
@@ -435,6 +439,22 @@ def _verdict(f: Finding) -> dict:
     }
 
 
+def rows(analysis: Analysis) -> list[tuple]:
+    """Findings as plain tuples; norms travel as refs (the receiver has the same world)."""
+    return [
+        (f.kind, f.first.ref, f.second.ref, f.verdict, f.bearers, f.env1, f.env2, f.atoms, f.absent, f.witness)
+        for f in analysis.findings
+    ]
+
+
+def findings_from(world: World, data: list[tuple]) -> list[Finding]:
+    """The inverse of :func:`rows`."""
+    return [
+        Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
+        for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in data
+    ]
+
+
 def analyse(
     world: World,
     focus: frozenset[str] | None = None,
@@ -445,17 +465,39 @@ def analyse(
     deadline: float | None = None,
     emit: list[str] | None = None,
     scheduler: object | None = None,
+    reuse: Reuse | None = None,
 ) -> Analysis:
     """Find every conflict among the world's norms that involves a ref in ``focus``
     (every conflict when None), with ``jobs`` worker processes (or on the Dask
     cluster at ``scheduler``) and an optional verdict cache. Findings come back in
-    canonical order whatever the jobs."""
+    canonical order whatever the jobs. With ``reuse`` (from a snapshot, see
+    :mod:`treatycheck.incremental`) only the pairs it names are examined; the
+    result is also left in it."""
+    result = _analyse(world, focus, timeout, jobs, cache_dir, progress, deadline, emit, scheduler, reuse)
+    if reuse is not None:
+        reuse.result = result
+    return result
+
+
+def _analyse(
+    world: World,
+    focus: frozenset[str] | None,
+    timeout: float,
+    jobs: int,
+    cache_dir: str | None,
+    progress: Callable[[int, int], None] | None,
+    deadline: float | None,
+    emit: list[str] | None,
+    scheduler: object | None,
+    reuse: Reuse | None,
+) -> Analysis:
     if not world.norms:
         if emit is not None:
             emit.append("; treatycheck: no solver queries\n")
         return Analysis([], 0)
+    delta = reuse is not None and reuse.changed is not None
     workers = None
-    if jobs > 1 and emit is None and scheduler is None and len(world.norms) > 1:
+    if jobs > 1 and emit is None and scheduler is None and len(world.norms) > 1 and not delta:
         from .parallel import Workers
 
         workers = Workers(world, jobs)  # they boot while the pairs are built
@@ -465,7 +507,10 @@ def analyse(
         for cand in pairs:  # enumerate the chains now, so that a cut-off is known
             chains.walks(cand.first.action_name)
             chains.walks(cand.second.action_name)
-        if scheduler is not None and pairs and emit is None:
+        if delta:
+            assert reuse is not None
+            result = _reanalyse(world, pairs, reuse, timeout, cache_dir, chains, progress)
+        elif scheduler is not None and pairs and emit is None:
             from .distributed import analyse_dask
 
             result = analyse_dask(world, pairs, timeout, scheduler, progress=progress, deadline=deadline)
@@ -488,6 +533,29 @@ def analyse(
         workers.close()
     result.chains_cut = "(too many chains)" in chains.truncated
     return result
+
+
+def _reanalyse(
+    world: World,
+    pairs: list[Candidate],
+    reuse: Reuse,
+    timeout: float,
+    cache_dir: str | None,
+    chains: ChainIndex,
+    progress: Callable[[int, int], None] | None,
+) -> Analysis:
+    """The pairs with a changed norm examined afresh; every other pair's finding (or
+    none) taken from the snapshot. Norms held without positions get them back."""
+    assert reuse.changed is not None
+    fresh, kept = [], []
+    for c in pairs:
+        if c.first.ref in reuse.changed or c.second.ref in reuse.changed:
+            fresh.append(_refs(c))
+        elif _refs(c) in reuse.previous:
+            kept.append(reuse.previous[_refs(c)])
+    found = analyse_pairs(world, fresh, timeout, cache_dir, chains, progress)
+    findings = sorted(findings_from(world, kept) + found.findings, key=_refs)
+    return Analysis([reuse.restored(f) for f in findings], found.queries)
 
 
 def by_class(

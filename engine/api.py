@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from . import model as m
 from .analysis import analyse
@@ -12,6 +13,9 @@ from .report import Report
 from .report.build import build_report
 from .syntax import parse as _parse
 from .world import World
+
+if TYPE_CHECKING:
+    from .incremental import Reuse
 
 VERSION = "0.1.0"
 
@@ -49,6 +53,7 @@ def check(
     deadline: float | None = None,
     emit: list[str] | None = None,
     scheduler: object | None = None,
+    reuse: Reuse | None = None,
 ) -> Report:
     """Every conflict that involves a norm of the user's files (all with
     ``all_conflicts``), resolved, replayed and in canonical order.
@@ -58,6 +63,8 @@ def check(
     Pairs not decided within ``deadline`` seconds are ``unknown``; with ``emit`` (a
     list) the SMT-LIB script of every query is appended to it. ``scheduler`` (a Dask
     scheduler address or ``distributed.Client``) runs the solving on a Dask cluster.
+    ``reuse`` (from :class:`treatycheck.incremental.Session`) limits the solving to
+    the pairs an edit touched.
     """
     start = time.perf_counter()
     focus = None if all_conflicts else focus_refs(world)
@@ -71,6 +78,7 @@ def check(
         deadline=deadline,
         emit=emit,
         scheduler=scheduler,
+        reuse=reuse,
     )
     n = len(world.norms) if focus is None else len(focus)
     return build_report(world, analysis, time.perf_counter() - start, VERSION, n)

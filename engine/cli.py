@@ -232,7 +232,21 @@ def check(  # type: ignore[no-untyped-def]
 
     def run() -> int:
         known = read_baseline(baseline) if baseline else None
-        world = _load(files, no_builtin, against)
+        # the script must hold every query, so nothing may come from the cache
+        cache = None if emit_smt else _cache(cache_dir, no_cache)
+        session = None
+        reuse = None
+        # the snapshot of the last check lets a re-check after an edit solve only what
+        # the edit touched; the HTML map needs every position, so it reads afresh
+        if cache is not None and deadline is None and fmt != "html":
+            from .incremental import Session
+            from .loader import gather_sources
+
+            sources, user_files = gather_sources(files, not no_builtin, against)
+            session = Session(cache, sources, user_files, (all_, timeout))
+            world, reuse = session.load()
+        else:
+            world = _load(files, no_builtin, against)
         _warnings(world)
         emit: list[str] | None = [] if emit_smt else None
         progress = _Progress()
@@ -242,15 +256,17 @@ def check(  # type: ignore[no-untyped-def]
                 all_conflicts=all_,
                 timeout=timeout,
                 jobs=jobs,
-                # the script must hold every query, so nothing may come from the cache
-                cache_dir=None if emit_smt else _cache(cache_dir, no_cache),
+                cache_dir=cache,
                 progress=progress,
                 deadline=deadline,
                 emit=emit,
                 scheduler=scheduler,
+                reuse=reuse,
             )
         finally:
             progress.close()
+        if session is not None:
+            session.save(world)
         if emit_smt and emit is not None:
             write_output("".join(emit), emit_smt)
         if write_baseline:

@@ -22,7 +22,7 @@ from .world import World
 def _task(
     world: World, pairs: list[tuple[str, str, str]], timeout: float, stop_at: float | None
 ) -> tuple[list[tuple], int]:
-    from .parallel import rows
+    from .analysis import rows
 
     analysis = analyse_pairs(world, pairs, timeout, None, stop_at=stop_at)
     return rows(analysis), analysis.queries
@@ -53,7 +53,7 @@ def analyse_dask(
         ) from None
     import time
 
-    from .parallel import findings_from
+    from .analysis import findings_from
 
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler

@@ -155,17 +155,15 @@ def parse_sources(sources: Sequence[tuple[str, str]]) -> list[m.Module]:
     return modules
 
 
-def load_world(
+def gather_sources(
     paths: Sequence[str] = (),
     builtin: bool = True,
     against: Sequence[str] = (),
     texts: Sequence[tuple[str, str]] = (),
-) -> World:
-    """Read files (and in-memory ``texts``) into one checked world.
-
-    The files in ``paths`` and ``texts`` are the user's; ``against`` files and the
-    built-in library are context (their own conflicts are reported only with --all).
-    """
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Read the inputs of a world: ``(sources, user files)``, where ``sources`` are
+    (file, text) pairs in the order they are parsed (the user's first, then the
+    built-in library and ``against`` files) and ``user files`` are sorted."""
     user: list[tuple[str, str]] = []
     texts = [(name, text[1:] if text.startswith("\ufeff") else text) for name, text in texts]
     for name, text in [pair for p in paths for pair in read_inputs(p)] + list(texts):
@@ -178,5 +176,19 @@ def load_world(
     # a user who names a copy of a built-in file gets it once (as their own)
     user_texts = {t for _, t in user}
     context = [(f, t) for f, t in context if f not in user_names and t not in user_texts]
-    modules = parse_sources(user + context)
-    return resolve(modules, user_files=sorted(user_names))
+    return user + context, sorted(user_names)
+
+
+def load_world(
+    paths: Sequence[str] = (),
+    builtin: bool = True,
+    against: Sequence[str] = (),
+    texts: Sequence[tuple[str, str]] = (),
+) -> World:
+    """Read files (and in-memory ``texts``) into one checked world.
+
+    The files in ``paths`` and ``texts`` are the user's; ``against`` files and the
+    built-in library are context (their own conflicts are reported only with --all).
+    """
+    sources, user_files = gather_sources(paths, builtin, against, texts)
+    return resolve(parse_sources(sources), user_files=user_files)

@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 
-from .analysis import Analysis, Finding, analyse_pairs, by_class
+from .analysis import Analysis, Finding, analyse_pairs, by_class, findings_from, rows
 from .index import Candidate
 from .interrupt import checkpoint
 from .model import without_spans
@@ -62,22 +62,6 @@ def _work(args: tuple[list[tuple[str, str, str]], float, str | None, float | Non
         _SEARCH = _Search(_WORLD, timeout, None, VerdictCache(cache_dir, _WORLD) if cache_dir else None)
     analysis = analyse_pairs(_WORLD, pairs, timeout, cache_dir, search=_SEARCH, stop_at=stop_at)  # type: ignore[arg-type]
     return rows(analysis), analysis.queries
-
-
-def rows(analysis: Analysis) -> list[tuple]:
-    """Findings as plain tuples; norms travel as refs (the receiver has the same world)."""
-    return [
-        (f.kind, f.first.ref, f.second.ref, f.verdict, f.bearers, f.env1, f.env2, f.atoms, f.absent, f.witness)
-        for f in analysis.findings
-    ]
-
-
-def findings_from(world: World, data: list[tuple]) -> list[Finding]:
-    """The inverse of :func:`rows`."""
-    return [
-        Finding(kind, world.norm(a), world.norm(b), verdict, bearers, env1, env2, atoms, absent, witness)
-        for kind, a, b, verdict, bearers, env1, env2, atoms, absent, witness in data
-    ]
 
 
 class Workers:

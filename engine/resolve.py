@@ -231,6 +231,34 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     return _chain_warnings(world)
 
 
+def resolve_treaties(
+    modules: Sequence[m.Module], world: World
+) -> tuple[list[Treaty], list[Norm], list[Diagnostic]] | None:
+    """Resolve files that hold only treaties against an already checked ``world``.
+
+    Goes in: modules whose every item is a treaty, and the world their treaties
+    belong to (its declarations, groups and treaty ids). Comes out: the treaties,
+    their norms and the warnings about them, exactly as :func:`resolve` of the whole
+    would give them; None if a module holds anything else or any error is found
+    (the caller then resolves everything, which reports the errors in full).
+    """
+    if any(not isinstance(item, m.Treaty) for mod in modules for item in mod.items):
+        return None
+    errs = _Errors()
+    entities = {e.name: e for e in world.entities}
+    states = frozenset(e.name for e in world.entities if e.kind == "state")
+    groups = {g.name: g for g in world.groups}
+    names = _Names(entities, groups, {p.name: p for p in world.predicates}, {t.id for t in world.treaties}, errs)
+    treaties: list[Treaty] = []
+    norms: list[Norm] = []
+    decls = sorted((item.id, item, mod) for mod in modules for item in mod.items)  # type: ignore[union-attr]
+    for _, decl, mod in decls:
+        treaties.append(_treaty(decl, mod.file, mod, names, states, norms, errs))  # type: ignore[arg-type]
+    if any(d.severity == "error" for d in errs.items):
+        return None
+    return treaties, norms, errs.items
+
+
 def _chain_warnings(world: World) -> World:
     """Warn (W310) about recursive axioms whose chains are searched only up to a bound."""
     from dataclasses import replace as _replace

@@ -1,0 +1,268 @@
+"""Re-checking an edited register from the previous check's snapshot.
+
+A check that keeps a verdict cache also leaves a *snapshot* of what it checked in
+the cache directory: the world (slim: no positions, no texts), the texts and
+positions of its norms, its warnings, the SHA-256 of every file it read, and the
+conflicts it found, pair by pair.
+
+``Session(cache_dir, sources, user_files, options).load() -> (World, Reuse)``. The
+next check of the same files reads them all and compares their digests with the
+snapshot's. When the only files whose contents differ hold nothing but treaties,
+and those treaties keep their ids, titles, dates, kinds, parties, precedence
+sentences and article ids, then everything a verdict depends on besides the two
+norms (the vocabulary, memberships, axioms, assumptions and every treaty's
+parties) is unchanged. So only those files are parsed and resolved, and only the
+pairs with a norm that is new or says something new are examined
+(:class:`Reuse`); every other pair keeps the snapshot's verdict, which is what
+the verdict cache would answer for it. Anything else (another file changed, a file
+added or renamed, a declaration edited, an error) falls back to the full check.
+The report is the one the full check would give.
+
+A snapshot is found by the names of the files read and the options, but nothing
+is reused on that account: each file is compared by content. It is a pickle
+written atomically, read only when the current user owns it and nobody else may
+write it, and unpickled with only treatycheck's own classes allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import model as m
+from .analysis import Analysis, Finding, rows
+from .cache import _ENGINE
+from .loader import parse_sources
+from .resolve import _sort_key, resolve, resolve_treaties
+from .world import Norm, Treaty, World
+
+FORMAT = "treatycheck/snapshot/v1"
+
+Pair = tuple[str, str, str]
+_Position = tuple[Any, ...]
+
+
+@dataclass
+class Reuse:
+    """What a check may take from the snapshot, and what it found.
+
+    ``changed`` holds the refs of the norms to examine afresh: every pair with one
+    of them is solved (or looked up in the verdict cache); every other pair keeps
+    its finding from ``previous`` (none: no conflict). None means no snapshot
+    applies and every pair is examined. ``positions`` gives the text and positions
+    of the norms the world holds without them. ``result`` is set by the analysis.
+    """
+
+    changed: frozenset[str] | None = None
+    previous: dict[Pair, tuple] = field(default_factory=dict)
+    positions: dict[str, _Position] = field(default_factory=dict)
+    result: Analysis | None = None
+
+    def restore(self, n: Norm) -> Norm:
+        """The norm with its text and positions (as read) for the report."""
+        if n.text or n.ref not in self.positions:
+            return n
+        text, span, modality = self.positions[n.ref]
+        return replace(n, text=text, span=m.Span(*span), modality_span=m.Span(*modality))
+
+    def restored(self, f: Finding) -> Finding:
+        return replace(f, first=self.restore(f.first), second=self.restore(f.second))
+
+
+def _position(s: m.Span) -> _Position:
+    return (s.file, s.line, s.column, s.end_line, s.end_column, s.start_pos, s.end_pos, s.breadcrumb)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _bare(n: Norm) -> Norm:
+    """A norm as the snapshot's world holds it: no text, no positions (pickling
+    under ``without_spans`` drops those inside its clauses)."""
+    return replace(n, text="", span=m.NO_SPAN, modality_span=m.NO_SPAN)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only treatycheck's classes and plain containers may come out of a snapshot."""
+
+    _BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict"})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "treatycheck" or module.startswith("treatycheck."):
+            return super().find_class(module, name)
+        if module == "builtins" and name in self._BUILTINS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a snapshot")
+
+
+def _trusted(path: str) -> bool:
+    """The file is ours and nobody else can write it (as ssh asks of its keys)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
+
+
+class Session:
+    """One check's dealings with its snapshot: :meth:`load` the world (reusing what
+    it can), and :meth:`save` what the check found for the next one.
+
+    ``sources`` are the (file, text) pairs in parse order and ``user_files`` the
+    files whose conflicts are reported (see :func:`treatycheck.loader.gather_sources`);
+    ``options`` is whatever else decides the findings (``--all``, the timeout).
+    """
+
+    def __init__(self, cache_dir: str, sources: list[tuple[str, str]], user_files: list[str], options: tuple):
+        self.sources = sources
+        self.user_files = user_files
+        self.digests = [(name, _digest(text)) for name, text in sources]
+        locator = json.dumps([FORMAT, _ENGINE, [n for n, _ in sources], user_files, list(options)])
+        self.path = os.path.join(cache_dir, "snapshots", hashlib.sha256(locator.encode()).hexdigest() + ".pickle")
+        self.reuse = Reuse()
+        self.treaty_only: frozenset[str] = frozenset()
+        self._meta: dict[str, Any] | None = None
+
+    # ---------------------------------------------------------------- loading
+
+    def load(self) -> tuple[World, Reuse]:
+        """The checked world of the sources, and what the analysis may reuse.
+
+        Raises what :func:`treatycheck.loader.load_world` raises for bad input.
+        """
+        patched = self._patch()
+        if patched is not None:
+            return patched, self.reuse
+        modules = parse_sources(self.sources)
+        world = resolve(modules, user_files=self.user_files)
+        self.treaty_only = frozenset(mod.file for mod in modules if all(isinstance(i, m.Treaty) for i in mod.items))
+        self.reuse = Reuse()
+        return world, self.reuse
+
+    def _read(self) -> tuple[dict[str, Any], World] | None:
+        if not _trusted(self.path):
+            return None
+        try:
+            with open(self.path, "rb") as fh:
+                meta = _Unpickler(fh).load()
+                if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                    return None
+                world = _Unpickler(fh).load()
+        except Exception:  # noqa: BLE001 - a damaged or foreign snapshot only costs time
+            return None
+        return (meta, world) if isinstance(world, World) else None
+
+    def _patch(self) -> World | None:
+        """The world built from the snapshot and the changed files, or None."""
+        read = self._read()
+        if read is None:
+            return None
+        meta, old = read
+        if [n for n, _ in meta["digests"]] != [n for n, _ in self.digests] or meta["user_files"] != self.user_files:
+            return None
+        before = dict(meta["digests"])
+        changed = sorted(name for name, d in self.digests if before[name] != d)
+        treaty_only = meta["treaty_only"]
+        if any(name not in treaty_only for name in changed):
+            return None
+        text = dict(self.sources)
+        try:
+            modules = parse_sources([(name, text[name]) for name in changed])
+        except Exception:  # noqa: BLE001 - the full check reports the error
+            return None
+        resolved = resolve_treaties(modules, old)
+        if resolved is None:
+            return None
+        treaties, norms, warnings = resolved
+        files = set(changed)
+        old_norms = {n.ref: n for n in old.norms if n.file in files}
+        if meta["expectations"] and set(old_norms) != {n.ref for n in norms}:
+            return None  # `expect` sentences are checked against the sentences there are
+
+        def header(t: Treaty) -> Treaty:
+            # only `expect` sentences look at a treaty's article ids
+            return t if meta["expectations"] else replace(t, articles=())
+
+        before = sorted((header(t) for t in old.treaties if t.file in files), key=lambda t: t.id)
+        if sorted((header(t) for t in treaties), key=lambda t: t.id) != before:
+            return None  # a treaty's id, title, date, kind, parties or precedence changed
+        fresh = frozenset(n.ref for n in norms if old_norms.get(n.ref) != replace(n, text=""))
+        kept = [n for n in old.norms if n.file not in files]
+        treaty_ids = {t.id for t in treaties}
+        world = replace(
+            old,
+            treaties=tuple(sorted([t for t in old.treaties if t.id not in treaty_ids] + treaties, key=lambda t: t.id)),
+            norms=tuple(sorted(kept + norms, key=lambda n: n.ref)),
+            expectations=meta["expectations"],
+            warnings=tuple(
+                sorted(
+                    [w for w in meta["warnings"] if w.span is None or w.span.file not in files] + warnings,
+                    key=_sort_key,
+                )
+            ),
+            sources=text,
+        )
+        positions = {ref: p for ref, p in meta["positions"].items() if ref not in old_norms}
+        self.reuse = Reuse(fresh, meta["findings"], positions)
+        self.treaty_only = treaty_only
+        return world
+
+    # ---------------------------------------------------------------- saving
+
+    def save(self, world: World) -> None:
+        """Leave the snapshot of this check (after :meth:`load` and the analysis).
+
+        Not written when a verdict was ``unknown`` (it is not a fact of the files),
+        nor when the cache directory cannot be written: a snapshot only saves time.
+        """
+        result = self.reuse.result
+        if result is None or any(f.verdict != "proved" for f in result.findings):
+            return
+        if self.reuse.changed is None:
+            slim = world.for_solving()
+            positions = {n.ref: (n.text, _position(n.span), _position(n.modality_span)) for n in world.norms}
+        else:
+            slim = replace(
+                world,
+                norms=tuple(_bare(n) if n.text else n for n in world.norms),
+                expectations=(),
+                warnings=(),
+                sources={},
+            )
+            positions = dict(self.reuse.positions)
+            positions.update(
+                (n.ref, (n.text, _position(n.span), _position(n.modality_span))) for n in world.norms if n.text
+            )
+        meta = {
+            "format": FORMAT,
+            "digests": self.digests,
+            "user_files": self.user_files,
+            "treaty_only": self.treaty_only,
+            "expectations": world.expectations,
+            "warnings": world.warnings,
+            "positions": positions,
+            "findings": {(row[0], row[1], row[2]): row for row in rows(result)},
+        }
+        directory = os.path.dirname(self.path)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".snapshot-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    with m.without_spans():
+                        pickle.dump(slim, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass
