@@ -6,12 +6,14 @@ The public API::
     report = treatycheck.check(world)
     report.to_json()
 
-``loads`` reads from a string, ``parse`` checks syntax only, and every input problem
-raises :class:`TreatyError` (``file``, ``line``, ``column``, ``message``).
+``check_files(paths, cache_dir=...)`` loads and checks in one step, re-checking from
+the previous check's snapshot after an edit; ``loads`` reads from a string,
+``parse`` checks syntax only, and every input problem raises :class:`TreatyError`
+(``file``, ``line``, ``column``, ``message``).
 """
 
 from .api import VERSION as __version__
-from .api import check, load, loads, parse
+from .api import check, check_files, load, loads, parse
 from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
 from .diff import DiffReport, diff
 from .expectations import Outcome, run_expectations
@@ -30,6 +32,7 @@ __all__ = [
     "World",
     "__version__",
     "check",
+    "check_files",
     "diff",
     "load",
     "loads",

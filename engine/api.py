@@ -82,3 +82,45 @@ def check(
     )
     n = len(world.norms) if focus is None else len(focus)
     return build_report(world, analysis, time.perf_counter() - start, VERSION, n)
+
+
+def check_files(
+    paths: Iterable[str],
+    builtin: bool = True,
+    against: Iterable[str] = (),
+    all_conflicts: bool = False,
+    timeout: float = 10.0,
+    jobs: int = 1,
+    cache_dir: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+    scheduler: object | None = None,
+) -> Report:
+    """``check(load(paths, builtin, against), ...)`` in one step, the way the command
+    line does it: with a ``cache_dir``, a re-check of the same files starts from the
+    snapshot the previous one left there, so that after an edit to treaty files only
+    those files are parsed and only the pairs of the changed norms are solved. The
+    report is the same either way; ``report.world`` is the world checked.
+    """
+    session = reuse = None
+    if cache_dir is None or deadline is not None:
+        world = load(paths, builtin, against)
+    else:
+        from .incremental import Session
+
+        session = Session.of(list(paths), builtin, list(against), cache_dir, (all_conflicts, timeout))
+        world, reuse = session.load()
+    report = check(
+        world,
+        all_conflicts=all_conflicts,
+        timeout=timeout,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        progress=progress,
+        deadline=deadline,
+        scheduler=scheduler,
+        reuse=reuse,
+    )
+    if session is not None:
+        session.save(world)
+    return report

@@ -240,10 +240,8 @@ def check(  # type: ignore[no-untyped-def]
         # the edit touched; the HTML map needs every position, so it reads afresh
         if cache is not None and deadline is None and fmt != "html":
             from .incremental import Session
-            from .loader import gather_sources
 
-            sources, user_files = gather_sources(files, not no_builtin, against)
-            session = Session(cache, sources, user_files, (all_, timeout))
+            session = Session.of(files, not no_builtin, against, cache, (all_, timeout))
             world, reuse = session.load()
         else:
             world = _load(files, no_builtin, against)

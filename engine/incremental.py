@@ -27,17 +27,19 @@ write it, and unpickled with only treatycheck's own classes allowed.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import model as m
 from .analysis import Analysis, Finding, rows
-from .cache import _ENGINE
-from .loader import parse_sources
+from .loader import gather_sources, parse_sources
 from .resolve import _sort_key, resolve, resolve_treaties
 from .world import Norm, Treaty, World
 
@@ -74,6 +76,26 @@ class Reuse:
         return replace(f, first=self.restore(f.first), second=self.restore(f.second))
 
 
+def _code_fingerprint() -> str:
+    """Every module of the package and the grammar. A snapshot holds parsed and
+    resolved norms, so a snapshot left by other code (a changed parser, resolver or
+    solver) is never used."""
+    from . import grammar
+
+    digest = hashlib.sha256(FORMAT.encode())
+    for directory in (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(grammar.__file__))):
+        for root, dirs, names in os.walk(directory):
+            dirs.sort()
+            for name in sorted(names):
+                if name.endswith((".py", ".lark")):
+                    with open(os.path.join(root, name), "rb") as fh:
+                        digest.update(name.encode() + b"\0" + fh.read())
+    return digest.hexdigest()
+
+
+_CODE = _code_fingerprint()
+
+
 def _position(s: m.Span) -> _Position:
     return (s.file, s.line, s.column, s.end_line, s.end_column, s.start_pos, s.end_pos, s.breadcrumb)
 
@@ -101,6 +123,11 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a snapshot")
 
 
+def _header(body: bytes) -> bytes:
+    """The first line of a snapshot file: its format and the SHA-256 of the rest."""
+    return f"{FORMAT} {hashlib.sha256(body).hexdigest()}".encode()
+
+
 def _trusted(path: str) -> bool:
     """The file is ours and nobody else can write it (as ssh asks of its keys)."""
     try:
@@ -125,11 +152,18 @@ class Session:
         self.sources = sources
         self.user_files = user_files
         self.digests = [(name, _digest(text)) for name, text in sources]
-        locator = json.dumps([FORMAT, _ENGINE, [n for n, _ in sources], user_files, list(options)])
+        locator = json.dumps([_CODE, [n for n, _ in sources], user_files, list(options)])
         self.path = os.path.join(cache_dir, "snapshots", hashlib.sha256(locator.encode()).hexdigest() + ".pickle")
         self.reuse = Reuse()
         self.treaty_only: frozenset[str] = frozenset()
         self._meta: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, paths: Sequence[str], builtin: bool, against: Sequence[str], cache_dir: str, options: tuple) -> Session:
+        """A session for checking ``paths`` (with the built-in library and ``against``
+        files as context, as :func:`treatycheck.load` reads them)."""
+        sources, user_files = gather_sources(paths, builtin, against)
+        return cls(cache_dir, sources, user_files, options)
 
     # ---------------------------------------------------------------- loading
 
@@ -138,7 +172,10 @@ class Session:
 
         Raises what :func:`treatycheck.loader.load_world` raises for bad input.
         """
-        patched = self._patch()
+        try:
+            patched = self._patch()
+        except Exception:  # noqa: BLE001 - a snapshot never stops a check: check in full
+            patched = None
         if patched is not None:
             return patched, self.reuse
         modules = parse_sources(self.sources)
@@ -152,10 +189,16 @@ class Session:
             return None
         try:
             with open(self.path, "rb") as fh:
-                meta = _Unpickler(fh).load()
-                if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-                    return None
-                world = _Unpickler(fh).load()
+                data = fh.read()
+            head, _, body = data.partition(b"\n")
+            # a byte damaged on disk can still unpickle into something plausible
+            if head != _header(body):
+                return None
+            stream = io.BytesIO(body)
+            meta = _Unpickler(stream).load()
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                return None
+            world = _Unpickler(stream).load()
         except Exception:  # noqa: BLE001 - a damaged or foreign snapshot only costs time
             return None
         return (meta, world) if isinstance(world, World) else None
@@ -257,12 +300,43 @@ class Session:
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".snapshot-")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    body = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
                     with m.without_spans():
-                        pickle.dump(slim, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                        body += pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(_header(body) + b"\n" + body)
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)
                 raise
+            _prune(directory, keep=self.path)
+        except OSError:
+            pass
+
+
+#: Snapshots kept per cache directory (one per set of input files and options); the
+#: least recently written go first.
+MAX_SNAPSHOTS = 16
+
+
+def _prune(directory: str, keep: str) -> None:
+    """Delete all but the MAX_SNAPSHOTS most recently written snapshots."""
+    found = []
+    for entry in os.scandir(directory):
+        try:
+            if entry.name.endswith(".pickle") and entry.path != keep:
+                found.append((entry.stat().st_mtime_ns, entry.name, entry.path))
+        except OSError:
+            continue
+    found.sort(reverse=True)
+    old = [path for _, _, path in found[MAX_SNAPSHOTS - 1 :]]
+    for entry in os.scandir(directory):  # half-written ones left by a killed check
+        try:
+            if entry.name.startswith(".snapshot-") and entry.stat().st_mtime < time.time() - 3600:
+                old.append(entry.path)
+        except OSError:
+            continue
+    for path in old:
+        try:
+            os.unlink(path)
         except OSError:
             pass

@@ -251,7 +251,9 @@ def resolve_treaties(
     names = _Names(entities, groups, {p.name: p for p in world.predicates}, {t.id for t in world.treaties}, errs)
     treaties: list[Treaty] = []
     norms: list[Norm] = []
-    decls = sorted((item.id, item, mod) for mod in modules for item in mod.items)  # type: ignore[union-attr]
+    decls = sorted(((item.id, item, mod) for mod in modules for item in mod.items), key=lambda d: d[0])  # type: ignore[union-attr]
+    if len({tid for tid, _, _ in decls}) != len(decls):
+        return None  # a treaty declared twice: the full check reports E212
     for _, decl, mod in decls:
         treaties.append(_treaty(decl, mod.file, mod, names, states, norms, errs))  # type: ignore[arg-type]
     if any(d.severity == "error" for d in errs.items):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from treatycheck.cli import main
-from treatycheck.incremental import Session
+from treatycheck.incremental import Session, _header
 from treatycheck.loader import gather_sources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -254,8 +254,11 @@ def test_snapshot_others_can_write_is_not_read(tmp_path: Path) -> None:
 
 
 class _Boom:
+    def __init__(self, path: Path):
+        self.path = path
+
     def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (os.system, ("echo pwned > " + os.devnull,))
+        return (os.system, (f"touch {self.path}",))
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign class"])
@@ -269,11 +272,13 @@ def test_damaged_or_foreign_snapshot_only_costs_time(damage: str, tmp_path: Path
         snapshot.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
         snapshot.write_bytes(b"not a snapshot")
-    else:
-        snapshot.write_bytes(pickle.dumps({"format": "treatycheck/snapshot/v1", "x": _Boom()}))
+    else:  # with a valid checksum: the unpickler itself must refuse it
+        body = pickle.dumps({"format": "treatycheck/snapshot/v1", "x": _Boom(tmp_path / "pwned")})
+        snapshot.write_bytes(_header(body) + b"\n" + body)
     assert not reuses(register, cache)
     write(register, apply(FILES, "flip a modality"))
     same_as_full(register, cache)
+    assert not (tmp_path / "pwned").exists()  # the foreign snapshot ran no code
 
 
 def test_no_snapshot_from_a_check_with_unknown_verdicts(tmp_path: Path) -> None:
@@ -291,3 +296,76 @@ def test_no_snapshot_from_a_check_with_unknown_verdicts(tmp_path: Path) -> None:
     reuse.result = Analysis([Finding("obligation-prohibition", n, n, "unknown")], 1)
     session.save(world)
     assert _snapshots(cache) == []
+
+
+@pytest.mark.parametrize("where", ["one file", "two files"])
+def test_a_treaty_declared_twice_in_edited_files_is_the_full_checks_error(where: str, tmp_path: Path) -> None:
+    """Two treaties with one id among the edited files: the input error of the full
+    check (E212, exit 2), not an internal error of the re-check."""
+    register, cache = tmp_path / "register", tmp_path / "cache"
+    write(register, FILES)
+    same_as_full(register, cache)
+    again = '\ntreaty TB "Treaty B again" signed 2003-01-01:\n  parties: AA.\n  article 1: AA may go(AA).\n'
+    files = dict(FILES)
+    if where == "one file":
+        files["tb.treaty"] += again
+    else:
+        files["tb.treaty"] = files["tb.treaty"].replace("shall go(X) if war(X).", "shall go(X).")
+        files["tc.treaty"] += again
+    write(register, files)
+    code, _, err = same_as_full(register, cache)
+    assert code == 2 and "`TB` is declared twice" in err
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (b"digests", b"digestz"),  # a key of the snapshot's header
+        (b"{x} goes", b"{x}`goes"),  # a template in the snapshot's world
+    ],
+)
+def test_a_snapshot_damaged_in_one_byte_only_costs_time(old: bytes, new: bytes, tmp_path: Path) -> None:
+    """A byte changed on disk that still unpickles must neither stop the check nor
+    show up in the report (the snapshot carries no checksum of its own)."""
+    register, cache = tmp_path / "register", tmp_path / "cache"
+    write(register, FILES)
+    same_as_full(register, cache)
+    [snapshot] = _snapshots(cache)
+    data = snapshot.read_bytes()
+    assert data.count(old) == 1
+    snapshot.write_bytes(data.replace(old, new))
+    write(register, apply(FILES, "flip a modality"))
+    same_as_full(register, cache)
+    same_as_full(register, cache, "text")
+
+
+def test_check_files_re_checks_from_the_snapshot(tmp_path: Path) -> None:
+    """The Python API's one-step check reuses the snapshot as the command line does."""
+    import treatycheck
+
+    register, cache = tmp_path / "register", tmp_path / "cache"
+    write(register, FILES)
+    first = treatycheck.check_files([str(register)], builtin=False, cache_dir=str(cache))
+    assert first.summary.queries > 0
+    write(register, apply(FILES, "narrow a condition"))
+    assert reuses(register, cache)
+    again = treatycheck.check_files([str(register)], builtin=False, cache_dir=str(cache))
+    full = treatycheck.check(treatycheck.load([str(register)], builtin=False))
+    assert comparable("json", again.to_json()) == comparable("json", full.to_json())
+
+
+def test_a_cache_directory_keeps_the_newest_snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import treatycheck
+    from treatycheck import incremental
+
+    monkeypatch.setattr(incremental, "MAX_SNAPSHOTS", 3)
+    cache = tmp_path / "cache"
+    for i in range(5):  # five sets of files: five snapshots written, three kept
+        register = tmp_path / f"register{i}"
+        write(register, FILES)
+        treatycheck.check_files([str(register)], builtin=False, cache_dir=str(cache))
+        path = Session.of([str(register)], False, [], str(cache), (False, 10.0)).path
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))  # distinct times, whatever the clock's grain
+    kept = _snapshots(cache)
+    assert len(kept) == 3
+    assert reuses(tmp_path / "register4", cache) and not reuses(tmp_path / "register0", cache)
