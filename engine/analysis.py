@@ -23,7 +23,7 @@ import z3
 from .cache import VerdictCache
 from .encode import Encoder, NormInstance, _and, _or
 from .evaluate import CHAIN_KINDS, Evaluator, FiniteScenario, Witness
-from .index import Candidate, ChainIndex, candidates
+from .index import Candidate, ChainIndex, candidate_refs, candidates
 from .interrupt import checkpoint
 from .symmetry import PairClasses
 from .world import Norm, World
@@ -503,14 +503,16 @@ def _analyse(
         workers = Workers(world, jobs)  # they boot while the pairs are built
     try:
         chains = ChainIndex(world)
-        pairs = list(candidates(world, chains, focus))
-        for cand in pairs:  # enumerate the chains now, so that a cut-off is known
-            chains.walks(cand.first.action_name)
-            chains.walks(cand.second.action_name)
         if delta:
             assert reuse is not None
-            result = _reanalyse(world, pairs, reuse, timeout, cache_dir, chains, progress)
-        elif scheduler is not None and pairs and emit is None:
+            result = _reanalyse(
+                world, candidate_refs(world, chains, focus), reuse, timeout, cache_dir, chains, progress
+            )
+            return replace(result, chains_cut="(too many chains)" in chains.truncated)
+        pairs = list(candidates(world, chains, focus))
+        for action in sorted({n.action_name or "" for c in pairs for n in (c.first, c.second)}):
+            chains.walks(action or None)  # enumerate the chains now, so that a cut-off is known
+        if scheduler is not None and pairs and emit is None:
             from .distributed import analyse_dask
 
             result = analyse_dask(world, pairs, timeout, scheduler, progress=progress, deadline=deadline)
@@ -537,7 +539,7 @@ def _analyse(
 
 def _reanalyse(
     world: World,
-    pairs: list[Candidate],
+    pairs: list[tuple[str, str, str]],
     reuse: Reuse,
     timeout: float,
     cache_dir: str | None,
@@ -547,12 +549,19 @@ def _reanalyse(
     """The pairs with a changed norm examined afresh; every other pair's finding (or
     none) taken from the snapshot. Norms held without positions get them back."""
     assert reuse.changed is not None
+    changed = reuse.changed
     fresh, kept = [], []
-    for c in pairs:
-        if c.first.ref in reuse.changed or c.second.ref in reuse.changed:
-            fresh.append(_refs(c))
-        elif _refs(c) in reuse.previous:
-            kept.append(reuse.previous[_refs(c)])
+    in_pairs: set[str] = set()
+    for pair in pairs:
+        _, a, b = pair
+        in_pairs.add(a)
+        in_pairs.add(b)
+        if a in changed or b in changed:
+            fresh.append(pair)
+        elif pair in reuse.previous:
+            kept.append(reuse.previous[pair])
+    for action in sorted({world.norm(r).action_name or "" for r in in_pairs}):
+        chains.walks(action or None)  # as the full check does: a cut-off is reported
     found = analyse_pairs(world, fresh, timeout, cache_dir, chains, progress)
     findings = sorted(findings_from(world, kept) + found.findings, key=_refs)
     return Analysis([reuse.restored(f) for f in findings], found.queries)

@@ -125,7 +125,14 @@ class ChainIndex:
 
 
 def candidates(world: World, chains: ChainIndex, focus: frozenset[str] | None = None) -> Iterator[Candidate]:
-    """Norm pairs that might conflict, in canonical order (by kind, then refs).
+    """Norm pairs that might conflict, in canonical order (by kind, then refs); see
+    :func:`candidate_refs`."""
+    for kind, a, b in candidate_refs(world, chains, focus):
+        yield Candidate(kind, world.norm(a), world.norm(b))
+
+
+def candidate_refs(world: World, chains: ChainIndex, focus: frozenset[str] | None = None) -> list[tuple[str, str, str]]:
+    """Norm pairs that might conflict as (kind, first ref, second ref), sorted.
 
     ``focus``: only pairs with at least one norm whose ref is in it (None: all).
     Norms are bucketed by modality, action and treaty, so a pair is only formed
@@ -166,5 +173,5 @@ def candidates(world: World, chains: ChainIndex, focus: frozenset[str] | None = 
                                 if focus is not None and x not in focus and y not in focus:
                                     continue
                                 out.append((kind, x, y))
-    for kind, a, b in sorted(out):
-        yield Candidate(kind, world.norm(a), world.norm(b))
+    out.sort()
+    return out
