@@ -7,6 +7,7 @@ input problems print ``FILE:LINE:COLUMN: error: message`` with the line and a ca
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -100,7 +101,17 @@ def _guard(fn: Callable[[], int | None]) -> None:
 
 
 def _load(files: Sequence[str], no_builtin: bool, against: Sequence[str]) -> World:
-    return api.load(files, builtin=not no_builtin, against=against)
+    return _settled(api.load(files, builtin=not no_builtin, against=against))
+
+
+def _settled(world: World) -> World:
+    """The world, with everything allocated so far moved out of the cycle collector's
+    sight (``gc.freeze``): the world lives until the command ends, and the solving
+    that follows allocates steadily, so each collection would walk the whole world
+    again (about 7% of a check of 10,000 norms). A command-line process only; the
+    library leaves the collector alone."""
+    gc.freeze()
+    return world
 
 
 def _warnings(world: World) -> None:
@@ -243,6 +254,7 @@ def check(  # type: ignore[no-untyped-def]
 
             session = Session.of(files, not no_builtin, against, cache, (all_, timeout))
             world, reuse = session.load()
+            _settled(world)
         else:
             world = _load(files, no_builtin, against)
         _warnings(world)

@@ -39,8 +39,8 @@ from typing import Any
 
 from . import model as m
 from .analysis import Analysis, Finding, rows
-from .loader import gather_sources, parse_sources
-from .resolve import _sort_key, resolve, resolve_treaties
+from .loader import build_world, gather_sources, parse_sources
+from .resolve import _sort_key, resolve_treaties
 from .world import Norm, Treaty, World
 
 FORMAT = "treatycheck/snapshot/v1"
@@ -178,8 +178,7 @@ class Session:
             patched = None
         if patched is not None:
             return patched, self.reuse
-        modules = parse_sources(self.sources)
-        world = resolve(modules, user_files=self.user_files)
+        world, modules = build_world(self.sources, self.user_files)
         self.treaty_only = frozenset(mod.file for mod in modules if all(isinstance(i, m.Treaty) for i in mod.items))
         self.reuse = Reuse()
         return world, self.reuse

@@ -7,6 +7,7 @@ diagnostics with code E100, like any other error, never a traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -191,4 +192,22 @@ def load_world(
     built-in library are context (their own conflicts are reported only with --all).
     """
     sources, user_files = gather_sources(paths, builtin, against, texts)
-    return resolve(parse_sources(sources), user_files=user_files)
+    return build_world(sources, user_files)[0]
+
+
+def build_world(sources: Sequence[tuple[str, str]], user_files: Sequence[str]) -> tuple[World, list[m.Module]]:
+    """Parse and resolve (file, text) pairs: the world, and the parsed modules.
+
+    Python's cycle collector is paused meanwhile: parsing allocates hundreds of
+    thousands of small objects, none of them in reference cycles, and the collector's
+    repeated passes over them took a third of the time (0.6 s of 1.9 s for 10,000
+    norms). Everything it would free is freed by reference counting anyway.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        modules = parse_sources(sources)
+        return resolve(modules, user_files=user_files), modules
+    finally:
+        if was_enabled:
+            gc.enable()

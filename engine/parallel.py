@@ -12,6 +12,7 @@ are merged and sorted, so the output is the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -43,6 +44,7 @@ def _init(path: str) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     with open(path, "rb") as fh:
         _WORLD = pickle.load(fh)
+    gc.freeze()  # the world lives as long as the worker: keep it out of collections
 
 
 def _ready() -> None:
