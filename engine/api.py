@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import model as m
@@ -100,7 +101,8 @@ def check_files(
     line does it: with a ``cache_dir``, a re-check of the same files starts from the
     snapshot the previous one left there, so that after an edit to treaty files only
     those files are parsed and only the pairs of the changed norms are solved. The
-    report is the same either way; ``report.world`` is the world checked.
+    report is the same either way, and ``report.world`` is the world checked, as
+    :func:`load` gives it.
     """
     session = reuse = None
     if cache_dir is None or deadline is not None:
@@ -123,4 +125,5 @@ def check_files(
     )
     if session is not None:
         session.save(world)
+        report = replace(report, world=session.complete(world))
     return report

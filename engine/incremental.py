@@ -43,7 +43,7 @@ from .loader import build_world, gather_sources, parse_sources
 from .resolve import _sort_key, resolve_treaties
 from .world import Norm, Treaty, World
 
-FORMAT = "treatycheck/snapshot/v1"
+FORMAT = "treatycheck/snapshot/v2"
 
 Pair = tuple[str, str, str]
 _Position = tuple[Any, ...]
@@ -98,6 +98,41 @@ _CODE = _code_fingerprint()
 
 def _position(s: m.Span) -> _Position:
     return (s.file, s.line, s.column, s.end_line, s.end_column, s.start_pos, s.end_pos, s.breadcrumb)
+
+
+def _places(world: World) -> dict[tuple[str, str], _Position]:
+    """Where each declaration and treaty is written, for those the world holds with
+    positions (a snapshot's world holds none)."""
+    out: dict[tuple[str, str], _Position] = {}
+    for kind, items in (
+        ("entity", world.entities),
+        ("group", world.groups),
+        ("predicate", world.predicates),
+        ("axiom", world.axioms),
+        ("assumption", world.assumptions),
+    ):
+        out.update(((kind, x.name), _position(x.span)) for x in items if x.span != m.NO_SPAN)
+    out.update((("treaty", t.id), _position(t.span)) for t in world.treaties if t.span != m.NO_SPAN)
+    return out
+
+
+def _placed(world: World, places: dict[tuple[str, str], _Position]) -> World:
+    """The world with its declarations and treaties put back where they are written
+    (warnings and the HTML report point at them)."""
+
+    def put(kind: str, x: Any, name: str) -> Any:
+        where = places.get((kind, name))
+        return replace(x, span=m.Span(*where)) if where is not None and x.span == m.NO_SPAN else x
+
+    return replace(
+        world,
+        entities=tuple(put("entity", x, x.name) for x in world.entities),
+        groups=tuple(put("group", x, x.name) for x in world.groups),
+        predicates=tuple(put("predicate", x, x.name) for x in world.predicates),
+        axioms=tuple(put("axiom", x, x.name) for x in world.axioms),
+        assumptions=tuple(put("assumption", x, x.name) for x in world.assumptions),
+        treaties=tuple(put("treaty", x, x.id) for x in world.treaties),
+    )
 
 
 def _digest(text: str) -> str:
@@ -156,6 +191,7 @@ class Session:
         self.path = os.path.join(cache_dir, "snapshots", hashlib.sha256(locator.encode()).hexdigest() + ".pickle")
         self.reuse = Reuse()
         self.treaty_only: frozenset[str] = frozenset()
+        self.places: dict[tuple[str, str], _Position] = {}
         self._meta: dict[str, Any] | None = None
 
     @classmethod
@@ -255,7 +291,15 @@ class Session:
         positions = {ref: p for ref, p in meta["positions"].items() if ref not in old_norms}
         self.reuse = Reuse(fresh, meta["findings"], positions)
         self.treaty_only = treaty_only
-        return world
+        self.places = {k: p for k, p in meta["places"].items() if not (k[0] == "treaty" and k[1] in treaty_ids)}
+        return _placed(world, self.places)
+
+    def complete(self, world: World) -> World:
+        """The world with every norm's text and positions too, as a full load gives it
+        (a re-check keeps those only for the norms its report shows)."""
+        if self.reuse.changed is None:
+            return world
+        return replace(world, norms=tuple(self.reuse.restore(n) for n in world.norms))
 
     # ---------------------------------------------------------------- saving
 
@@ -291,6 +335,7 @@ class Session:
             "expectations": world.expectations,
             "warnings": world.warnings,
             "positions": positions,
+            "places": {**self.places, **_places(world)},
             "findings": {(row[0], row[1], row[2]): row for row in rows(result)},
         }
         directory = os.path.dirname(self.path)

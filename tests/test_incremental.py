@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from treatycheck.cli import main
-from treatycheck.incremental import Session, _header
+from treatycheck.incremental import FORMAT, Session, _header
 from treatycheck.loader import gather_sources
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -273,7 +273,7 @@ def test_damaged_or_foreign_snapshot_only_costs_time(damage: str, tmp_path: Path
     elif damage == "garbage":
         snapshot.write_bytes(b"not a snapshot")
     else:  # with a valid checksum: the unpickler itself must refuse it
-        body = pickle.dumps({"format": "treatycheck/snapshot/v1", "x": _Boom(tmp_path / "pwned")})
+        body = pickle.dumps({"format": FORMAT, "x": _Boom(tmp_path / "pwned")})
         snapshot.write_bytes(_header(body) + b"\n" + body)
     assert not reuses(register, cache)
     write(register, apply(FILES, "flip a modality"))
@@ -369,3 +369,31 @@ def test_a_cache_directory_keeps_the_newest_snapshots(tmp_path: Path, monkeypatc
     kept = _snapshots(cache)
     assert len(kept) == 3
     assert reuses(tmp_path / "register4", cache) and not reuses(tmp_path / "register0", cache)
+
+
+def test_a_re_checked_world_is_the_loaded_world(tmp_path: Path) -> None:
+    """What `check_files` hands back after a re-check is the world a full load gives:
+    norm texts and positions, declarations and treaties where they are written, so
+    that the HTML report (a report's notebook view) is the full check's."""
+    import treatycheck
+    from treatycheck.report.html import render_html
+
+    register, cache = tmp_path / "register", tmp_path / "cache"
+    write(register, FILES)
+    treatycheck.check_files([str(register)], builtin=False, cache_dir=str(cache))
+    write(register, apply(FILES, "move lines"))
+    assert reuses(register, cache)
+    again = treatycheck.check_files([str(register)], builtin=False, cache_dir=str(cache))
+    world = treatycheck.load([str(register)], builtin=False)
+    full = treatycheck.check(world)
+    got = again.world
+    assert got.norms == world.norms  # texts included
+    assert [(n.span, n.modality_span) for n in got.norms] == [(n.span, n.modality_span) for n in world.norms]
+    for kind in ("entities", "groups", "predicates", "axioms", "assumptions", "treaties"):
+        assert [x.span for x in getattr(got, kind)] == [x.span for x in getattr(world, kind)], kind
+    assert got.warnings == world.warnings and got.sources == world.sources
+
+    def page(report: treatycheck.Report) -> str:
+        return re.sub(r"\d+(\.\d+)? ?s\b|\d+ quer", "#", render_html(report, report.world))
+
+    assert page(again) == page(full)
