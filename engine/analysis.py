@@ -508,10 +508,10 @@ def _analyse(
             result = _reanalyse(
                 world, candidate_refs(world, chains, focus), reuse, timeout, cache_dir, chains, progress
             )
-            return replace(result, chains_cut="(too many chains)" in chains.truncated)
+            result.chains_cut = "(too many chains)" in chains.truncated
+            return result
         pairs = list(candidates(world, chains, focus))
-        for action in sorted({n.action_name or "" for c in pairs for n in (c.first, c.second)}):
-            chains.walks(action or None)  # enumerate the chains now, so that a cut-off is known
+        _walk(world, chains, {r for c in pairs for r in (c.first.ref, c.second.ref)})
         if scheduler is not None and pairs and emit is None:
             from .distributed import analyse_dask
 
@@ -537,6 +537,13 @@ def _analyse(
     return result
 
 
+def _walk(world: World, chains: ChainIndex, refs: set[str]) -> None:
+    """Enumerate the axiom chains from the actions of the norms in ``refs`` now, so
+    that whether some were cut off (W311) is known, whichever pairs are then solved."""
+    for action in sorted({world.norm(r).action_name or "" for r in refs}):
+        chains.walks(action or None)
+
+
 def _reanalyse(
     world: World,
     pairs: list[tuple[str, str, str]],
@@ -551,17 +558,13 @@ def _reanalyse(
     assert reuse.changed is not None
     changed = reuse.changed
     fresh, kept = [], []
-    in_pairs: set[str] = set()
     for pair in pairs:
         _, a, b = pair
-        in_pairs.add(a)
-        in_pairs.add(b)
         if a in changed or b in changed:
             fresh.append(pair)
         elif pair in reuse.previous:
             kept.append(reuse.previous[pair])
-    for action in sorted({world.norm(r).action_name or "" for r in in_pairs}):
-        chains.walks(action or None)  # as the full check does: a cut-off is reported
+    _walk(world, chains, {r for _, a, b in pairs for r in (a, b)})
     found = analyse_pairs(world, fresh, timeout, cache_dir, chains, progress)
     findings = sorted(findings_from(world, kept) + found.findings, key=_refs)
     return Analysis([reuse.restored(f) for f in findings], found.queries)

@@ -248,8 +248,8 @@ def check(  # type: ignore[no-untyped-def]
         session = None
         reuse = None
         # the snapshot of the last check lets a re-check after an edit solve only what
-        # the edit touched; the HTML map needs every position, so it reads afresh
-        if cache is not None and deadline is None and fmt != "html":
+        # the edit touched
+        if cache is not None and deadline is None:
             from .incremental import Session
 
             session = Session.of(files, not no_builtin, against, cache, (all_, timeout))
@@ -288,7 +288,8 @@ def check(  # type: ignore[no-untyped-def]
         elif fmt == "html":
             from .report.html import render_html
 
-            write_output(render_html(report, world), output)
+            # the page shows the whole world: every norm with its text and position
+            write_output(render_html(report, session.complete(world) if session else world), output)
         elif fmt == "sarif":
             data = to_sarif(report, world.user_files)
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)

@@ -100,20 +100,26 @@ def _position(s: m.Span) -> _Position:
     return (s.file, s.line, s.column, s.end_line, s.end_column, s.start_pos, s.end_pos, s.breadcrumb)
 
 
+#: What a world declares or holds at a position: (kind, World field, name attribute).
+_DECLARED = (
+    ("entity", "entities", "name"),
+    ("group", "groups", "name"),
+    ("predicate", "predicates", "name"),
+    ("axiom", "axioms", "name"),
+    ("assumption", "assumptions", "name"),
+    ("treaty", "treaties", "id"),
+)
+
+
 def _places(world: World) -> dict[tuple[str, str], _Position]:
     """Where each declaration and treaty is written, for those the world holds with
     positions (a snapshot's world holds none)."""
-    out: dict[tuple[str, str], _Position] = {}
-    for kind, items in (
-        ("entity", world.entities),
-        ("group", world.groups),
-        ("predicate", world.predicates),
-        ("axiom", world.axioms),
-        ("assumption", world.assumptions),
-    ):
-        out.update(((kind, x.name), _position(x.span)) for x in items if x.span != m.NO_SPAN)
-    out.update((("treaty", t.id), _position(t.span)) for t in world.treaties if t.span != m.NO_SPAN)
-    return out
+    return {
+        (kind, getattr(x, name)): _position(x.span)
+        for kind, attr, name in _DECLARED
+        for x in getattr(world, attr)
+        if x.span != m.NO_SPAN
+    }
 
 
 def _placed(world: World, places: dict[tuple[str, str], _Position]) -> World:
@@ -121,18 +127,17 @@ def _placed(world: World, places: dict[tuple[str, str], _Position]) -> World:
     (warnings and the HTML report point at them)."""
 
     def put(kind: str, x: Any, name: str) -> Any:
-        where = places.get((kind, name))
+        where = places.get((kind, getattr(x, name)))
         return replace(x, span=m.Span(*where)) if where is not None and x.span == m.NO_SPAN else x
 
     return replace(
-        world,
-        entities=tuple(put("entity", x, x.name) for x in world.entities),
-        groups=tuple(put("group", x, x.name) for x in world.groups),
-        predicates=tuple(put("predicate", x, x.name) for x in world.predicates),
-        axioms=tuple(put("axiom", x, x.name) for x in world.axioms),
-        assumptions=tuple(put("assumption", x, x.name) for x in world.assumptions),
-        treaties=tuple(put("treaty", x, x.id) for x in world.treaties),
+        world, **{attr: tuple(put(kind, x, name) for x in getattr(world, attr)) for kind, attr, name in _DECLARED}
     )
+
+
+def _norm_position(n: Norm) -> _Position:
+    """A norm's text and positions, as :meth:`Reuse.restore` puts them back."""
+    return (n.text, _position(n.span), _position(n.modality_span))
 
 
 def _digest(text: str) -> str:
@@ -192,7 +197,6 @@ class Session:
         self.reuse = Reuse()
         self.treaty_only: frozenset[str] = frozenset()
         self.places: dict[tuple[str, str], _Position] = {}
-        self._meta: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, paths: Sequence[str], builtin: bool, against: Sequence[str], cache_dir: str, options: tuple) -> Session:
@@ -246,16 +250,14 @@ class Session:
         meta, old = read
         if [n for n, _ in meta["digests"]] != [n for n, _ in self.digests] or meta["user_files"] != self.user_files:
             return None
-        before = dict(meta["digests"])
-        changed = sorted(name for name, d in self.digests if before[name] != d)
+        digests = dict(meta["digests"])
+        changed = sorted(name for name, d in self.digests if digests[name] != d)
         treaty_only = meta["treaty_only"]
         if any(name not in treaty_only for name in changed):
             return None
         text = dict(self.sources)
-        try:
-            modules = parse_sources([(name, text[name]) for name in changed])
-        except Exception:  # noqa: BLE001 - the full check reports the error
-            return None
+        # a syntax error raises here; load() then checks in full, which reports it
+        modules = parse_sources([(name, text[name]) for name in changed])
         resolved = resolve_treaties(modules, old)
         if resolved is None:
             return None
@@ -314,7 +316,7 @@ class Session:
             return
         if self.reuse.changed is None:
             slim = world.for_solving()
-            positions = {n.ref: (n.text, _position(n.span), _position(n.modality_span)) for n in world.norms}
+            positions = {n.ref: _norm_position(n) for n in world.norms}
         else:
             slim = replace(
                 world,
@@ -324,9 +326,7 @@ class Session:
                 sources={},
             )
             positions = dict(self.reuse.positions)
-            positions.update(
-                (n.ref, (n.text, _position(n.span), _position(n.modality_span))) for n in world.norms if n.text
-            )
+            positions.update((n.ref, _norm_position(n)) for n in world.norms if n.text)
         meta = {
             "format": FORMAT,
             "digests": self.digests,
