@@ -21,7 +21,9 @@ The report is the one the full check would give.
 A snapshot is found by the names of the files read and the options, but nothing
 is reused on that account: each file is compared by content. It is a pickle
 written atomically, read only when the current user owns it and nobody else may
-write it, and unpickled with only treatycheck's own classes allowed.
+write it, and read by :mod:`treatycheck.safepickle`, which can build only
+treatycheck's own data classes: a foreign or hostile file is ignored and costs only
+the time of a full check.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import model as m
+from . import safepickle
 from .analysis import Analysis, Finding, rows
 from .loader import build_world, gather_sources, parse_sources
 from .resolve import _sort_key, resolve_treaties
@@ -150,17 +153,28 @@ def _bare(n: Norm) -> Norm:
     return replace(n, text="", span=m.NO_SPAN, modality_span=m.NO_SPAN)
 
 
-class _Unpickler(pickle.Unpickler):
-    """Only treatycheck's classes and plain containers may come out of a snapshot."""
-
-    _BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict"})
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == "treatycheck" or module.startswith("treatycheck."):
-            return super().find_class(module, name)
-        if module == "builtins" and name in self._BUILTINS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a snapshot")
+def _well_formed(meta: object) -> bool:
+    """The first record of a snapshot has this format's fields, of the right types
+    (a file that passes the checksum may still have been written by someone else)."""
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        return False
+    kinds = {
+        "digests": list,
+        "user_files": list,
+        "treaty_only": frozenset,
+        "expectations": tuple,
+        "warnings": tuple,
+        "positions": dict,
+        "places": dict,
+        "findings": dict,
+    }
+    if any(not isinstance(meta.get(key), kind) for key, kind in kinds.items()):
+        return False
+    digests_ok = all(
+        isinstance(d, tuple) and len(d) == 2 and all(isinstance(x, str) for x in d) for d in meta["digests"]
+    )
+    names_ok = all(isinstance(f, str) for f in [*meta["user_files"], *meta["treaty_only"]])
+    return digests_ok and names_ok
 
 
 def _header(body: bytes) -> bytes:
@@ -234,10 +248,11 @@ class Session:
             if head != _header(body):
                 return None
             stream = io.BytesIO(body)
-            meta = _Unpickler(stream).load()
-            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            # only treatycheck's data classes can come out (safepickle); nothing runs
+            meta = safepickle.load(stream)
+            if not _well_formed(meta):
                 return None
-            world = _Unpickler(stream).load()
+            world = safepickle.load(stream)
         except Exception:  # noqa: BLE001 - a damaged or foreign snapshot only costs time
             return None
         return (meta, world) if isinstance(world, World) else None

@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 
+from . import safepickle
 from .analysis import Analysis, Finding, analyse_pairs, by_class, findings_from, rows
 from .index import Candidate
 from .interrupt import checkpoint
@@ -42,8 +43,9 @@ def _init(path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # the file is this check's own, but nothing read from disk may run code
     with open(path, "rb") as fh:
-        _WORLD = pickle.load(fh)
+        _WORLD = safepickle.load(fh)
     gc.freeze()  # the world lives as long as the worker: keep it out of collections
 
 

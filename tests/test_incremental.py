@@ -264,7 +264,13 @@ class _Boom:
         return (os.system, (f"touch {self.path}",))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign class"])
+#: A pickle that imports ``os.system`` through a dotted name under an allowed module
+#: (``treatycheck.loader`` imports ``os``) and calls it: the allow-list of the first
+#: snapshots accepted every ``treatycheck.*`` module and ran it.
+DOTTED = b"\x80\x04ctreatycheck.loader\nos.system\n(Vtouch {path}\ntR."
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign class", "dotted name", "dotted name in world"])
 def test_damaged_or_foreign_snapshot_only_costs_time(damage: str, tmp_path: Path) -> None:
     register, cache = tmp_path / "register", tmp_path / "cache"
     write(register, FILES)
@@ -275,8 +281,17 @@ def test_damaged_or_foreign_snapshot_only_costs_time(damage: str, tmp_path: Path
         snapshot.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
         snapshot.write_bytes(b"not a snapshot")
-    else:  # with a valid checksum: the unpickler itself must refuse it
+    elif damage == "foreign class":  # with a valid checksum: the unpickler itself must refuse it
         body = pickle.dumps({"format": FORMAT, "x": _Boom(tmp_path / "pwned")})
+        snapshot.write_bytes(_header(body) + b"\n" + body)
+    else:
+        dotted = DOTTED.replace(b"{path}", str(tmp_path / "pwned").encode())
+        if damage == "dotted name":
+            body = dotted
+        else:  # a well-formed first record, then the payload where the world should be
+            head, _, old_body = data.partition(b"\n")
+            meta = pickle.loads(old_body)  # our own file, written by the check above
+            body = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL) + dotted
         snapshot.write_bytes(_header(body) + b"\n" + body)
     assert not reuses(register, cache)
     write(register, apply(FILES, "flip a modality"))
