@@ -10,15 +10,48 @@ The public API::
 the previous check's snapshot after an edit; ``loads`` reads from a string,
 ``parse`` checks syntax only, and every input problem raises :class:`TreatyError`
 (``file``, ``line``, ``column``, ``message``).
+
+The names are imported on first use (PEP 562), so that importing the package, or a
+small module of it such as the command line's entry, does not load Z3 and Lark.
 """
 
-from .api import VERSION as __version__
-from .api import check, check_files, load, loads, parse
-from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
-from .diff import DiffReport, diff
-from .expectations import Outcome, run_expectations
-from .report import Conflict, Report
-from .world import World
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
+    from .api import VERSION as __version__
+    from .api import check, check_files, load, loads, parse
+    from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
+    from .diff import DiffReport, diff
+    from .expectations import Outcome, run_expectations
+    from .report import Conflict, Report
+    from .world import World
+
+#: public name -> (module, attribute)
+_LAZY = {
+    "__version__": ("api", "VERSION"),
+    "check": ("api", "check"),
+    "check_files": ("api", "check_files"),
+    "load": ("api", "load"),
+    "loads": ("api", "loads"),
+    "parse": ("api", "parse"),
+    "Diagnostic": ("diagnostics", "Diagnostic"),
+    "TreatyError": ("diagnostics", "TreatyError"),
+    "TreatyNameError": ("diagnostics", "TreatyNameError"),
+    "TreatySyntaxError": ("diagnostics", "TreatySyntaxError"),
+    "DiffReport": ("diff", "DiffReport"),
+    "diff": ("diff", "diff"),
+    "Outcome": ("expectations", "Outcome"),
+    "run_expectations": ("expectations", "run_expectations"),
+    "Conflict": ("report", "Conflict"),
+    "Report": ("report", "Report"),
+    "World": ("world", "World"),
+}
 
 __all__ = [
     "Conflict",
@@ -39,3 +72,33 @@ __all__ = [
     "parse",
     "run_expectations",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """A public name (imported now, then kept), or a submodule (``treatycheck.model``
+    after a bare ``import treatycheck``, as when everything was imported eagerly)."""
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        globals()[name] = value
+        return value
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule ``treatycheck.diff`` binds the package's attribute
+    ``diff`` to that module; the public ``treatycheck.diff`` is the function."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "diff" and isinstance(value, types.ModuleType):
+            value = value.diff  # type: ignore[attr-defined]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -1,5 +1,5 @@
-"""``python -m treatycheck``."""
+"""``python -m treatycheck``: the same entry as the ``treatycheck`` command."""
 
-from .cli import main
+from .entry import main
 
 main()

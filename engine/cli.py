@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 
 import click
 
 from . import api, interrupt
-from .diagnostics import TreatyError, render_all
+from .diagnostics import MAX_SHOWN, TreatyError, render_all
 from .expectations import run_expectations
 from .explain import english, logic
+from .files import FileError, write_file
 from .fmt import format_module
 from .loader import expand_paths, read_source
 from .model import ref_matches
@@ -51,21 +52,45 @@ def _painter(enabled: bool) -> Callable[[str, str], str]:
     return paint
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print ``text``, or write it to ``output`` atomically (whole or not at all)."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    directory = os.path.dirname(os.path.abspath(output)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".treatycheck-", dir=directory)
+class _Refused(Exception):
+    """A request that cannot be carried out, with no position in a file (an
+    unreachable ``--scheduler``): ``treatycheck: error: MESSAGE``, exit 2."""
+
+
+class _StdoutClosed(Exception):
+    """The reader of standard output went away (``treatycheck ... | head -1``)."""
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that Python's last flush of
+    what could not be written does not fail again, with a traceback, at exit."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        devnull = os.open(os.devnull, os.O_WRONLY)  # opened, never replaced
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print ``text`` on standard output, or write it to the file ``output``: a
+    regular file whole or not at all, with ordinary permissions; a device or FIFO as
+    a stream (see :func:`~treatycheck.files.write_file`). A Ctrl-C pressed before
+    this call (during the last steps of a command) writes nothing. Raises FileError
+    when the output cannot be written, _StdoutClosed when standard output's reader
+    has gone."""
+    interrupt.checkpoint()
+    if output is not None:
+        write_file(output, text.encode("utf-8"))
+        return
+    try:
+        click.echo(text, nl=False)
+    except BrokenPipeError:
+        _quiet_stdout()
+        raise _StdoutClosed from None
+    except OSError as e:  # /dev/full, a disk that filled up, an I/O error
+        _quiet_stdout()
+        raise FileError(f"cannot write to standard output: {e.strerror or e}") from None
 
 
 def _fail(err: TreatyError) -> None:
@@ -76,7 +101,7 @@ def _fail(err: TreatyError) -> None:
                 sources[d.span.file] = read_source(d.span.file)
             except TreatyError:
                 pass
-    click.echo(render_all(err.diagnostics, sources), err=True)
+    click.echo(render_all(err.diagnostics, sources, MAX_SHOWN), err=True)
     errors = sum(d.severity == "error" for d in err.diagnostics)
     click.echo(f"treatycheck: {errors} error{'s' if errors != 1 else ''}; nothing was checked", err=True)
     sys.exit(2)
@@ -93,6 +118,13 @@ def _guard(fn: Callable[[], int | None]) -> None:
         sys.exit(130)
     except click.exceptions.Exit:
         raise
+    except _StdoutClosed:
+        # as a program killed by SIGPIPE would (128 + 13), but without dying of it:
+        # SIGPIPE stays ignored so that a closed socket to a worker is an error
+        sys.exit(141)
+    except (FileError, _Refused) as exc:  # an output that cannot be written, an unreachable scheduler
+        click.echo(f"treatycheck: error: {exc}", err=True)
+        sys.exit(2)
     except Exception as exc:  # never a traceback for a user
         click.echo(f"treatycheck: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("treatycheck: please report this with the input that caused it", err=True)
@@ -116,7 +148,7 @@ def _settled(world: World) -> World:
 
 def _warnings(world: World) -> None:
     if world.warnings:
-        click.echo(render_all(world.warnings, world.sources), err=True)
+        click.echo(render_all(world.warnings, world.sources, MAX_SHOWN), err=True)
 
 
 def _exit_for(report: Report, fail_on: str) -> int:
@@ -126,6 +158,51 @@ def _exit_for(report: Report, fail_on: str) -> int:
     if fail_on == "warning" or worst == "error":
         return 1
     return 0
+
+
+class _Seconds(click.FloatRange):
+    """A number of seconds within a range. A plain FloatRange lets ``nan`` through
+    (every comparison with it is false), and Z3 takes its time limit in milliseconds
+    as an unsigned 32-bit number, so the bounds are finite and checked."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return float(seconds)
+
+
+#: ``--timeout``: one solver query, at most a day (86,400,000 ms fits Z3's limit).
+TIMEOUT = _Seconds(min=0.001, max=86_400)
+#: ``--deadline``: the whole search, at most a year.
+DEADLINE = _Seconds(min=0.001, max=366 * 86_400)
+
+#: Seconds to wait for a ``--scheduler`` to answer before giving up.
+SCHEDULER_CONNECT_SECONDS = 5
+
+
+def _connect(address: str | None) -> object | None:
+    """A Dask client for ``--scheduler ADDRESS`` (None without one), or _Refused when
+    the scheduler cannot be reached within SCHEDULER_CONNECT_SECONDS. Without Dask
+    installed the address itself is returned, and the check says what to install."""
+    if not address:
+        return None
+    try:
+        from distributed import Client
+        from distributed.comm.addressing import get_address_host_port, parse_address
+        from distributed.comm.registry import get_backend
+    except ImportError:
+        return address
+    try:
+        # a malformed address is refused before a Client exists: a half-built one
+        # hangs for seconds in its finaliser
+        scheme = parse_address(address)[0]
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(address)
+        return Client(address, timeout=SCHEDULER_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError, TypeError) as e:
+        raise _Refused(f"cannot reach the Dask scheduler at `{address}`: {e}") from None
 
 
 def world_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
@@ -144,15 +221,13 @@ def solver_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
     fn = click.option(
         "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True
     )(fn)
-    fn = click.option(
-        "--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True, help="Seconds per solver query."
-    )(fn)
+    fn = click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True, help="Seconds per solver query.")(fn)
     fn = click.option(
         "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
     )(fn)
     fn = click.option(
         "--deadline",
-        type=click.FloatRange(min=0.001),
+        type=DEADLINE,
         help="Seconds for the whole check; pairs not reached are `unknown`.",
     )(fn)
     fn = click.option(
@@ -260,6 +335,7 @@ def check(  # type: ignore[no-untyped-def]
         _warnings(world)
         emit: list[str] | None = [] if emit_smt else None
         progress = _Progress()
+        client = _connect(scheduler)
         try:
             report = api.check(
                 world,
@@ -270,11 +346,13 @@ def check(  # type: ignore[no-untyped-def]
                 progress=progress,
                 deadline=deadline,
                 emit=emit,
-                scheduler=scheduler,
+                scheduler=client,
                 reuse=reuse,
             )
         finally:
             progress.close()
+            if client is not None and not isinstance(client, str):
+                client.close()  # type: ignore[attr-defined]
         if session is not None:
             session.save(world)
         if emit_smt and emit is not None:
@@ -365,7 +443,7 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
 @click.argument("ref")
 @click.argument("files", nargs=-1)
 @world_options
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True)
+@click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # type: ignore[no-untyped-def]
     """Show one norm (such as EST:2.1) in logic and in plain English, with its conflicts."""
@@ -523,11 +601,13 @@ def fmt_cmd(files, check_only) -> None:  # type: ignore[no-untyped-def]
                 chunks.append((f"# ==> {path}\n" if len(paths) > 1 else "") + formatted)
         if check_only:
             return 1 if changed else 0
-        click.echo("\n".join(chunks), nl=False)
+        write_output("\n".join(chunks), None)
         return 0
 
     _guard(run)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    from .entry import main as entry
+
+    entry()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .hints import did_you_mean as did_you_mean  # where the resolver and the CLI look for it
 from .model import Span
 
 
@@ -87,28 +88,71 @@ class TreatyNameError(TreatyError):
     """A file parses but names, arities, types or variables do not check."""
 
 
-def _line_text(sources: Mapping[str, str], span: Span) -> str | None:
+#: Diagnostics shown by the command line before it says how many more there are.
+MAX_SHOWN = 100
+
+#: Texts whose line starts are known, by ``id``, with the text itself (so that the id
+#: cannot be reused while the entry lives); the oldest entries go first.
+_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
+_LINE_STARTS_KEPT = 64
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line's first character, worked out once per text: each
+    snippet then finds its line by index instead of splitting the whole text again
+    (20,000 errors in one file took minutes that way)."""
+    hit = _LINE_STARTS.get(id(text))
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    starts = [0]
+    find = text.find
+    at = find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    if len(_LINE_STARTS) >= _LINE_STARTS_KEPT:
+        del _LINE_STARTS[next(iter(_LINE_STARTS))]
+    _LINE_STARTS[id(text)] = (text, starts)
+    return starts
+
+
+def _line_bounds(sources: Mapping[str, str], span: Span) -> tuple[str, int, int] | None:
+    """(text, start, end) of the span's line without its newline, or None."""
     text = sources.get(span.file)
     if text is None or span.line <= 0:
         return None
-    lines = text.split("\n")
-    if span.line > len(lines):
+    starts = _line_starts(text)
+    if span.line > len(starts):
         return None
-    return lines[span.line - 1].rstrip("\r")
+    start = starts[span.line - 1]
+    end = starts[span.line] - 1 if span.line < len(starts) else len(text)
+    while end > start and text[end - 1] == "\r":
+        end -= 1
+    return text, start, end
+
+
+def _line_text(sources: Mapping[str, str], span: Span) -> str | None:
+    """The source line of a span (without its line break), or None if unknown."""
+    bounds = _line_bounds(sources, span)
+    return None if bounds is None else bounds[0][bounds[1] : bounds[2]]
 
 
 def _snippet(sources: Mapping[str, str], span: Span, label: str = "") -> list[str]:
-    """Lines ``NN | source`` and ``   | ^^^ label`` for one span (empty if unknown)."""
-    line = _line_text(sources, span)
-    if line is None:
+    """Lines ``NN | source`` and ``   | ^^^ label`` for one span (empty if unknown).
+    Costs the length of what is shown, never of the file or of a long line."""
+    bounds = _line_bounds(sources, span)
+    if bounds is None:
         return []
-    shown = line.expandtabs(1)
-    if len(shown) > 200:  # keep pathological lines readable around the caret
-        start = max(0, span.column - 80)
-        shown = ("…" if start else "") + shown[start : start + 160] + "…"
-        column = span.column - start + (1 if start else 0)
+    text, start, end = bounds
+    length = end - start
+    if length > 200:  # keep pathological lines readable around the caret
+        first = max(0, span.column - 80)
+        shown = ("…" if first else "") + text[start + first : min(end, start + first + 160)] + "…"
+        column = span.column - first + (1 if first else 0)
     else:
+        shown = text[start:end]
         column = span.column
+    shown = shown.expandtabs(1)
     width = 1
     if span.end_line == span.line and span.end_column > span.column:
         width = span.end_column - span.column
@@ -133,19 +177,19 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     return "\n".join(out)
 
 
-def render_all(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> str:
-    """Render several diagnostics separated by blank lines."""
-    return "\n\n".join(render(d, sources) for d in diagnostics)
-
-
-def did_you_mean(name: str, candidates: Sequence[str] | set[str] | frozenset[str]) -> str | None:
-    """A close candidate to `name` for a "did you mean" hint, or None."""
-    import difflib
-
-    pool = sorted(candidates)
-    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in pool}
-        close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
-        close = [lowered[c] for c in close]
-    return close[0] if close else None
+def render_all(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], limit: int | None = None) -> str:
+    """Render diagnostics separated by blank lines: all of them, or the first
+    ``limit`` followed by one line ``treatycheck: N more errors not shown`` (the
+    command line passes MAX_SHOWN: a screenful of the first errors helps, the
+    20,000th does not)."""
+    shown = diagnostics if limit is None else diagnostics[:limit]
+    text = "\n\n".join(render(d, sources) for d in shown)
+    rest = diagnostics[len(shown) :]
+    if rest:
+        errors = sum(d.severity == "error" for d in rest)
+        warnings = len(rest) - errors
+        parts = [
+            f"{n} more {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning")) if n
+        ]
+        text += f"\n\ntreatycheck: {' and '.join(parts)} not shown"
+    return text

@@ -42,6 +42,8 @@ from typing import Any
 from . import model as m
 from . import safepickle
 from .analysis import Analysis, Finding, rows
+from .files import hold_for_tests
+from .interrupt import checkpoint
 from .loader import build_world, gather_sources, parse_sources
 from .resolve import _sort_key, resolve_treaties
 from .world import Norm, Treaty, World
@@ -363,6 +365,10 @@ class Session:
                     with m.without_spans():
                         body += pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
                     fh.write(_header(body) + b"\n" + body)
+                # a Ctrl-C pressed during the check's last steps stops here, and the
+                # snapshot (only ever a saving of time) is not left half-made
+                hold_for_tests()
+                checkpoint()
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import model as m
 from .diagnostics import Diagnostic, TreatyError, TreatySyntaxError
+from .files import FileError, read_bounded
 from .interrupt import checkpoint
 from .resolve import resolve
 from .syntax import parse
@@ -66,26 +67,20 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 
 def read_source(path: str) -> str:
-    """Read one file as UTF-8 text, or raise a TreatyError that says why not."""
+    """Read one file as UTF-8 text, or raise a TreatyError that says why not.
+
+    Any kind of file is read (a pipe such as ``<(cat f)``, a FIFO, a device), but never
+    more than MAX_FILE_BYTES, and never waiting for ever on a silent pipe
+    (:func:`~treatycheck.files.read_bounded`)."""
     try:
-        size = os.path.getsize(path)
-    except FileNotFoundError:
-        raise _error(path, f"no such file `{path}`", "check the path") from None
-    except OSError as e:
-        raise _error(path, f"cannot read `{path}`: {e.strerror or e}") from None
-    if os.path.isdir(path):
-        raise _error(path, f"`{path}` is a directory")
-    if size > MAX_FILE_BYTES:
-        raise _error(
-            path,
-            f"`{path}` is too large ({size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)",
-            "split the register into several files",
-        )
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as e:
-        raise _error(path, f"cannot read `{path}`: {e.strerror or e}") from None
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except FileError as e:
+        helps = {
+            "missing": "check the path",
+            "too-large": "split the register into several files",
+            "silent": "name a file, or start the program that writes to the pipe first",
+        }
+        raise _error(path, str(e), helps.get(e.kind)) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -132,8 +127,11 @@ def read_inputs(spec: str) -> list[tuple[str, str]]:
 
     kind = git("cat-file", "-t", f"{rev}:{path}").strip()
     if kind == "tree":
+        # the direct children only, as a plain directory is read (expand_paths)
+        prefix = path.rstrip("/") + "/" if path.rstrip("/") not in ("", ".") else ""
+        entries = (line.partition("\t") for line in git("ls-tree", f"{rev}:{path}").splitlines())
         names = sorted(
-            n for n in git("ls-tree", "-r", "--name-only", rev, "--", path).splitlines() if n.endswith(".treaty")
+            prefix + name for info, _, name in entries if info.split()[1:2] == ["blob"] and name.endswith(".treaty")
         )
         if not names:
             raise _error(spec, f"`{path}` at `{rev}` holds no `.treaty` files")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 
 from . import model as m
@@ -145,26 +145,8 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     group_like = {n: d for n, d in entity_decls.items() if isinstance(d, (m.OrganizationDecl, m.GroupDecl))}
     flat: dict[str, frozenset[str]] = {}
 
-    def expand(name: str, trail: tuple[str, ...]) -> frozenset[str]:
-        if name in flat:
-            return flat[name]
-        decl = group_like[name]
-        out: set[str] = set()
-        for member in decl.members or ():
-            if member in trail or member == name:
-                errs.error("E217", f"membership of `{name}` loops back through `{member}`", decl.span)
-                continue
-            if member in group_like:
-                out |= expand(member, trail + (name,))
-            elif member in entities:
-                out.add(member)
-            else:
-                _unknown(errs, member, decl.span, set(entity_decls), "entity")
-        flat[name] = frozenset(out)
-        return flat[name]
-
     for name in sorted(group_like):
-        expand(name, ())
+        _expand(name, group_like, entities, entity_decls, flat, errs)
     groups = {
         n: Group(n, "organization" if isinstance(d, m.OrganizationDecl) else "group", flat[n], d.span)
         for n, d in group_like.items()
@@ -286,7 +268,50 @@ def _chain_warnings(world: World) -> World:
     return _replace(world, warnings=tuple(sorted(world.warnings + tuple(extra), key=_sort_key)))
 
 
-def _unknown(errs: _Errors, name: str, span: m.Span, pool: set[str], what: str) -> None:
+def _expand(
+    root: str,
+    group_like: dict[str, m.OrganizationDecl | m.GroupDecl],
+    entities: dict[str, Entity],
+    entity_decls: dict[str, object],
+    flat: dict[str, frozenset[str]],
+    errs: _Errors,
+) -> None:
+    """Put in ``flat`` the entities that ``root`` and every group it contains have as
+    members, through nested groups, reporting loops (E217) and unknown members.
+
+    A depth-first walk with its own stack, not recursion: a chain of thousands of
+    nested groups is a legal input, and would exhaust Python's stack. The visiting
+    order, and so every diagnostic, is that of the plain recursive walk."""
+    if root in flat:
+        return
+    # one frame per group being expanded: (name, its members not yet looked at, found so far)
+    stack: list[tuple[str, Iterator[str], set[str]]] = [(root, iter(group_like[root].members or ()), set())]
+    open_names = {root}  # the groups on the stack: meeting one again is a loop
+    while stack:
+        name, members, out = stack[-1]
+        for member in members:
+            if member in open_names:
+                errs.error("E217", f"membership of `{name}` loops back through `{member}`", group_like[name].span)
+            elif member in group_like:
+                if member in flat:
+                    out |= flat[member]
+                    continue
+                stack.append((member, iter(group_like[member].members or ()), set()))
+                open_names.add(member)
+                break
+            elif member in entities:
+                out.add(member)
+            else:
+                _unknown(errs, member, group_like[name].span, entity_decls, "entity")
+        else:  # every member looked at: the group is done, and joins its parent's members
+            stack.pop()
+            open_names.discard(name)
+            flat[name] = frozenset(out)
+            if stack:
+                stack[-1][2].update(flat[name])
+
+
+def _unknown(errs: _Errors, name: str, span: m.Span, pool: Collection[str], what: str) -> None:
     hint = did_you_mean(name, pool)
     errs.error(
         "E200",
@@ -321,7 +346,7 @@ class _Names:
                 f"a group names a set of entities; test membership with `X in {name}`",
             )
             return False
-        _unknown(self.errs, name, span, set(self.entities), "entity")
+        _unknown(self.errs, name, span, self.entities, "entity")
         return False
 
     def group(self, name: str, span: m.Span) -> bool:
@@ -335,7 +360,7 @@ class _Names:
                 f"to compare with one entity write `X is {name}`",
             )
             return False
-        hint = did_you_mean(name, set(self.groups))
+        hint = did_you_mean(name, self.groups)
         self.errs.error(
             "E200", f"unknown organization or group `{name}`", span, f"did you mean `{hint}`?" if hint else None
         )
@@ -365,7 +390,7 @@ class _Names:
                 "conditions and actions use declared predicates; keywords cannot name one",
             )
         elif pred is None:
-            hint = did_you_mean(name, set(self.predicates))
+            hint = did_you_mean(name, self.predicates)
             self.errs.error(
                 "E201",
                 f"unknown predicate `{name}`",
@@ -381,7 +406,7 @@ def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences:
     tid, _, rest = ref.partition(":")
     art, _, num = rest.partition("#")
     if tid not in articles:
-        hint = did_you_mean(tid, set(articles))
+        hint = did_you_mean(tid, articles)
         errs.error("E229", f"`{ref}` names unknown treaty `{tid}`", span, f"did you mean `{hint}`?" if hint else None)
     elif art not in articles[tid]:
         hint = did_you_mean(art, articles[tid])

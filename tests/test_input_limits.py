@@ -97,7 +97,7 @@ def test_unreadable_file_api_when_privileged(tmp_path: Path, monkeypatch: pytest
     def denied(*args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("treatycheck.loader.open", denied, raising=False)
+    monkeypatch.setattr("treatycheck.files._open", denied)
     err = api_error(path)
     assert err.code == "E100"
     assert "cannot read" in err.message and "Permission denied" in err.message

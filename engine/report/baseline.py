@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 
 from ..diagnostics import Diagnostic, TreatyError
+from ..files import FileError, read_bounded
 from ..model import Span
 from . import Report, Summary
 
@@ -28,12 +29,12 @@ def read_baseline(path: str) -> frozenset[str]:
             [Diagnostic("E100", "error", message, Span(path, 0, 0, 0, 0), (), "write one with --write-baseline FILE")]
         )
 
+    # read whatever the path is (a pipe, a device), but at most 64 MiB (a million ids)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise fail(f"no such baseline file `{path}`") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        data = json.loads(read_bounded(path, 64 * 2**20).decode("utf-8"))
+    except FileError as e:
+        raise fail(f"no such baseline file `{path}`" if e.kind == "missing" else str(e)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:  # RecursionError: [[[[...
         raise fail(f"`{path}` is not a readable baseline ({type(e).__name__})") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("conflicts"), list):
         raise fail(f"`{path}` is not a treatycheck baseline (schema `{SCHEMA}`)")

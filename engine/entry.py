@@ -1,0 +1,59 @@
+"""The program's entry (``treatycheck`` and ``python -m treatycheck``).
+
+It imports nothing heavy itself, so that a Ctrl-C while Python is still importing
+Z3, Lark and click (a few tenths of a second) is caught here, like one at any later
+point: ``treatycheck: interrupted`` and exit 130, never a traceback. Click's own
+reaction to Ctrl-C (``Aborted!``, exit 1) is replaced the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import NoReturn
+
+
+def _interrupted() -> NoReturn:
+    """Say so and exit 130. Nothing has started that needs closing (no worker, no
+    file), and ``os._exit`` is needed: a KeyboardInterrupt that passed through C code
+    running Python source (some extension modules do, on import) makes CPython end
+    the process with SIGINT at exit, whatever code ``sys.exit`` was given."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the exit
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is sys.stderr:
+                stream.write("treatycheck: interrupted\n")
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(130)
+
+
+def main() -> None:
+    """Run the command line on ``sys.argv``; exits with the command's code."""
+    try:
+        from .cli import main as command
+
+        code = _run(command)
+    except KeyboardInterrupt:
+        _interrupted()
+    sys.exit(code)
+
+
+def _run(command: object) -> int:
+    """Click's standalone mode, except that Ctrl-C exits 130."""
+    import click
+
+    assert isinstance(command, click.Command)
+    try:
+        code = command.main(standalone_mode=False)
+    except click.exceptions.Abort as e:
+        if isinstance(e.__cause__, KeyboardInterrupt):
+            _interrupted()
+        click.echo("Aborted!", err=True)
+        return 1
+    except click.ClickException as e:  # a usage error: exit 2 with click's message
+        e.show()
+        return e.exit_code
+    return code if isinstance(code, int) else 0
