@@ -1,18 +1,22 @@
 """Every world in tests/cases/good and tests/cases/engine: loads, checks, and every
-``expect`` line in it passes (each file is read alone, without the built-in library)."""
+``expect`` line in it passes (each file is read alone, without the built-in library).
+Every engine case also finds exactly the conflicts its ``# finds:`` header lists."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import treatycheck
+from treatycheck.model import ref_matches
 
 CASES = Path(__file__).parent / "cases"
-FILES = sorted((CASES / "good").glob("*.treaty")) + sorted((CASES / "engine").glob("*.treaty"))
+ENGINE = sorted((CASES / "engine").glob("*.treaty"))
+FILES = sorted((CASES / "good").glob("*.treaty")) + ENGINE
 
 
 def outcomes(path: Path) -> list[treatycheck.Outcome]:
@@ -29,10 +33,127 @@ def test_case_expectations_pass(path: Path) -> None:
 
 
 def test_engine_corpus_is_large_enough() -> None:
-    engine = sorted((CASES / "engine").glob("*.treaty"))
-    assert len(engine) >= 30
-    total = sum(len(outcomes(p)) for p in engine)
+    assert len(ENGINE) >= 47
+    total = sum(len(outcomes(p)) for p in ENGINE)
     assert total >= 100
+
+
+def test_engine_readme_lists_every_case() -> None:
+    readme = (CASES / "engine" / "README.md").read_text(encoding="utf-8")
+    missing = [p.name for p in ENGINE if f"`{p.name}`" not in readme]
+    assert not missing, f"tests/cases/engine/README.md does not list {missing}"
+
+
+# ---------------------------------------------------------------- the `# finds:` header
+
+# One finding: (kind, the two refs sorted, resolution status, winner). A conflict of an
+# obligation with itself has the same ref twice.
+Finding = tuple[str, tuple[str, str], str, str | None]
+
+KINDS = {
+    "obligation-prohibition",
+    "obligation-obligation",
+    "right-prohibition",
+    "right-obligation",
+    "permission-prohibition",
+}
+REF = r"[A-Z][A-Z0-9_]+:[0-9IVXLCDM][A-Za-z0-9().]*(?:#[0-9]+)?"
+FINDS = re.compile(
+    rf"(?P<kind>[a-z-]+) (?P<a>{REF}) (?P<b>{REF}) "
+    r"(?P<status>unresolved|deadlock|prevails (?P<winner>[A-Z][A-Z0-9_]+))"
+)
+
+
+def show(f: Finding) -> str:
+    kind, (a, b), status, winner = f
+    return f"# finds: {kind} {a} {b} {status}" + (f" {winner}" if winner else "")
+
+
+def declared(path: Path) -> list[Finding]:
+    """The ``# finds:`` lines of the file's leading comment block, in order: one line
+    ``# finds: KIND REF REF STATUS [WINNER]`` per conflict, or one ``# finds: nothing``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
+    bodies = [line.removeprefix("# finds:").strip() for line in header if line.startswith("# finds:")]
+    assert bodies, f"{path.name}: no `# finds:` line in the leading comment block"
+    if "nothing" in bodies:
+        assert bodies == ["nothing"], f"{path.name}: `# finds: nothing` must be the only `# finds:` line"
+        return []
+    out: list[Finding] = []
+    for body in bodies:
+        m = FINDS.fullmatch(body)
+        assert m, f"{path.name}: cannot read `# finds: {body}` (KIND REF REF unresolved|deadlock|prevails WINNER)"
+        assert m["kind"] in KINDS, f"{path.name}: unknown conflict kind {m['kind']!r}"
+        a, b = sorted((m["a"], m["b"]))
+        winner = m["winner"]
+        if winner is not None:
+            assert winner in (a.split(":")[0], b.split(":")[0]), f"{path.name}: winner {winner} is not in `{body}`"
+        status = "prevails" if winner else m["status"]
+        out.append((m["kind"], (a, b), status, winner))
+    assert len(set(out)) == len(out), f"{path.name}: a `# finds:` line is repeated"
+    return out
+
+
+def found(path: Path) -> set[Finding]:
+    world = treatycheck.load([str(path)], builtin=False)
+    report = treatycheck.check(world, all_conflicts=True)
+    undecided = [c.id for c in report.conflicts if c.verdict != "proved"]
+    assert not undecided, f"{path.name}: the solver did not decide {undecided}"
+    out: set[Finding] = set()
+    for c in report.conflicts:
+        refs = sorted(n.ref for n in c.norms)
+        a, b = (refs[0], refs[0]) if len(refs) == 1 else refs  # a norm in conflict with itself
+        out.add((c.kind, (a, b), c.resolution.status, c.resolution.winner))
+    return out
+
+
+def severity(f: Finding) -> str:
+    kind, _, status, _ = f
+    return "warning" if kind == "permission-prohibition" or status == "prevails" else "error"
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.stem)
+def test_engine_case_finds_exactly_its_header(path: Path) -> None:
+    """The engine's conflicts are exactly the hand-derived ``# finds:`` set, no more and no less."""
+    want, got = set(declared(path)), found(path)
+    if want != got:
+        missing = "\n".join(f"  {show(f)}" for f in sorted(want - got, key=show)) or "  (none)"
+        extra = "\n".join(f"  {show(f)}" for f in sorted(got - want, key=show)) or "  (none)"
+        engine = "\n".join(show(f) for f in sorted(got, key=show)) or "# finds: nothing"
+        pytest.fail(
+            f"{path.name}: the engine's conflicts differ from the `# finds:` header\n"
+            f"in the header, not found:\n{missing}\nfound, not in the header:\n{extra}\n"
+            f"(the engine's whole set, to compare with the case's hand reasoning, never to copy blindly:)\n{engine}"
+        )
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.stem)
+def test_engine_case_header_agrees_with_its_expect_lines(path: Path) -> None:
+    """Without running the engine: the ``# finds:`` set satisfies every ``expect`` line of the
+    file, and names only norms the file has, so the header and the expectations cannot drift apart."""
+    world = treatycheck.load([str(path)], builtin=False)
+    finds = declared(path)
+    norms = {n.ref for n in world.norms}
+    for f in finds:
+        assert set(f[1]) <= norms, f"{path.name}: `{show(f)}` names a sentence that is not a norm of the file"
+
+    def touches(f: Finding, a: str, b: str) -> bool:
+        x, y = f[1]
+        return (ref_matches(a, x) and ref_matches(b, y)) or (ref_matches(a, y) and ref_matches(b, x))
+
+    for e in world.expectations:
+        if e.kind == "consistent":
+            bad = [show(f) for f in finds if severity(f) == "error" and any(r.split(":")[0] == e.refs[0] for r in f[1])]
+            assert not bad, f"{path.name}: expect consistent {e.refs[0]}, but the header has errors {bad}"
+            continue
+        a, b = e.refs
+        hits = [f for f in finds if touches(f, a, b)]
+        if e.kind == "no_conflict":
+            assert not hits, f"{path.name}: expect no conflict {a} {b}, but the header has {[show(f) for f in hits]}"
+        else:
+            assert any(e.status is None or (f[2] == e.status and e.winner in (None, f[3])) for f in hits), (
+                f"{path.name}: no `# finds:` line satisfies expect conflict {a} {b} {e.status or ''} {e.winner or ''}"
+            )
 
 
 def test_worked_example_section_7() -> None:

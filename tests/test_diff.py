@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,18 +115,89 @@ PAIRS = [
 ]
 
 
-@pytest.mark.parametrize("old,new,expected", [p[1:] for p in PAIRS], ids=[p[0] for p in PAIRS])
-def test_sentence_change(old: str, new: str, expected: str) -> None:
+@dataclass(frozen=True)
+class Tells:
+    """What the scenario of a non-equivalent edit must show.
+
+    ``applies``: the version that imposes its modality in the scenario while the other does not:
+    ``new`` for ``broader``, ``old`` for ``narrower``, and for ``different`` (each version covers a
+    case the other does not) ``diff`` tells the new text's extra case, so ``new``. ``facts``: the
+    true facts, exactly (the scenario is minimal), with ``{x}`` for the scenario's bearer and ``{y}``
+    for its action's second argument, so that they name the fact that tells the versions apart
+    whichever entities the engine picks (``None``: ``check`` decides). ``check(x, y, facts)``: what
+    the bearer, the action or the facts must also be. No judgement is ever needed.
+    """
+
+    applies: str
+    facts: tuple[str, ...] | None = ()
+    check: Callable[[str, str | None, list[str]], bool] | None = None
+
+
+TELLS = {
+    # war(y) alone: the old text also needed embargoed(y)
+    "condition-dropped": Tells("new", ("war({y})",)),
+    # war(y) without embargoed(y): only the old text applies
+    "condition-added": Tells("old", ("war({y})",)),
+    # the new `unless embargoed(X)` is about the bearer: its embargo switches the new text off
+    "unless-added": Tells("old", ("embargoed({x})", "war({y})")),
+    # embargoed(y) without war(y): only the new `or` branch applies
+    "or-added": Tells("new", ("embargoed({y})",)),
+    # the new condition without the old one
+    "condition-swapped": Tells("new", ("embargoed({y})",)),
+    # GG = {AA}: BB, the one party outside GG, is bound by the old text only
+    "subject-narrowed": Tells("old", (), lambda x, y, facts: x == "BB"),
+    "named-bearer": Tells("old", (), lambda x, y, facts: x == "BB"),
+    # an act nobody deems risky (no judgement true) is forbidden by the new text only
+    "any-action-judgement-dropped": Tells("new"),
+    # acting on anyone but BB was demanded by the old text only
+    "target-fixed": Tells("old", (), lambda x, y, facts: y != "BB"),
+    # exactly one of the two parties at war: some party is, not every party
+    "every-party-to-some": Tells("new", None, lambda x, y, facts: facts in (["war(AA)"], ["war(BB)"])),
+}
+
+# the templates of VOCAB, to check the story's English
+TOLD = {"war": "{0} is at war", "embargoed": "{0} is under embargo", "act": "{0} acts on {1}", "rest": "{0} rests"}
+IMPOSES = {"obligation": "obliges", "prohibition": "forbids"}
+
+
+def args_of(atom: str) -> list[str]:
+    return [a.strip() for a in atom[atom.index("(") + 1 : -1].split(",")]
+
+
+def told(atom: str) -> str:
+    return TOLD[atom[: atom.index("(")]].format(*args_of(atom))
+
+
+@pytest.mark.parametrize("pid,old,new,expected", PAIRS, ids=[p[0] for p in PAIRS])
+def test_sentence_change(pid: str, old: str, new: str, expected: str) -> None:
     a = change(f"  article 1: {old}.\n", f"  article 1: {new}.\n")["TA:1"]
     assert a.change == expected, a
     if expected == "equivalent":
-        assert a.scenario is None
-    else:
-        # the scenario tells the versions apart, and the evaluator replayed it
-        assert a.scenario is not None and a.scenario["story"]
-        assert a.scenario["applies"] == (
-            "new" if expected == "broader" else "old" if expected == "narrower" else a.scenario["applies"]
-        )
+        assert pid not in TELLS and a.scenario is None
+        return
+    want, sc = TELLS[pid], a.scenario
+    assert sc is not None and set(sc) == {"facts", "judgements", "bearer", "action", "applies", "story"}, sc
+    assert sc["applies"] == want.applies == {"broader": "new", "narrower": "old", "different": "new"}[expected]
+    action = str(sc["action"])
+    x, *rest = args_of(action)
+    y = rest[0] if rest else None
+    assert x == sc["bearer"] and x in ("AA", "BB"), sc  # a party of TA
+    facts = list(sc["facts"])
+    if want.facts is not None:
+        assert facts == sorted(f.format(x=x, y=y) for f in want.facts), sc
+    assert sc["judgements"] == [], sc
+    if want.check is not None:
+        assert want.check(x, y, facts), sc
+    # the story tells the facts, then what the applying text imposes on whom, and that the other does not
+    other = "old" if sc["applies"] == "new" else "new"
+    modality = IMPOSES["prohibition" if "shall not" in old else "obligation"]
+    assert sc["story"] == "; ".join(
+        [
+            *(told(f) for f in facts),
+            f"the {sc['applies']} text {modality} {x}: {told(action)}",
+            f"the {other} text does not",
+        ]
+    ), sc
 
 
 @pytest.mark.parametrize(
@@ -234,10 +307,16 @@ def test_cli_diff_git_revisions(tmp_path: Path) -> None:
     git("commit", "-qm", "one")
     f.write_text(head + "  article 1: each party X shall act(X, Y).\n", encoding="utf-8")
     r = run("diff", "--no-builtin", "--format", "json", "git:HEAD:t.treaty", "t.treaty", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["articles"] == [
-        {"ref": "TA:1", "change": "broader", "scenario": json.loads(r.stdout)["articles"][0]["scenario"]}
-    ]
+    assert r.returncode == 0, r.stderr  # a broader sentence alone introduces no conflict
+    [article] = json.loads(r.stdout)["articles"]
+    assert {k: v for k, v in article.items() if k != "scenario"} == {"ref": "TA:1", "change": "broader"}
+    # the edit dropped `if war(Y)`: the new text demands act(x, y) where y is not at war, so no fact is
+    # true in the scenario, and it is the new (working-tree) text that applies, not the HEAD one
+    sc = article["scenario"]
+    x, y = args_of(sc["action"])
+    assert sc["bearer"] == x and x in ("AA", "BB") and y in ("AA", "BB", "CC")
+    assert (sc["applies"], sc["facts"], sc["judgements"]) == ("new", [], [])
+    assert sc["story"] == f"the new text obliges {x}: {x} acts on {y}; the old text does not"
     bad = run("diff", "--no-builtin", "git:NOPE:t.treaty", "t.treaty", cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
