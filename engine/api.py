@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -21,12 +22,24 @@ if TYPE_CHECKING:
 VERSION = "0.1.0"
 
 
-def load(paths: Iterable[str], builtin: bool = True, against: Iterable[str] = ()) -> World:
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def _paths(paths: Paths) -> list[str]:
+    """One path (``str`` or ``os.PathLike``) or an iterable of them, as a list of
+    strings: a single ``"file.treaty"`` is one file, not its characters."""
+    if isinstance(paths, str | os.PathLike):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]
+
+
+def load(paths: Paths, builtin: bool = True, against: Paths = ()) -> World:
     """Read treaty files (and directories of them) into one checked world.
 
-    Raises :class:`treatycheck.TreatyError` when a file cannot be used.
+    ``paths`` and ``against`` are each a path (``str`` or ``pathlib.Path``) or an
+    iterable of them. Raises :class:`treatycheck.TreatyError` when a file cannot be used.
     """
-    return load_world(list(paths), builtin=builtin, against=list(against))
+    return load_world(_paths(paths), builtin=builtin, against=_paths(against))
 
 
 def loads(text: str, filename: str = "<string>", builtin: bool = False) -> World:
@@ -86,9 +99,9 @@ def check(
 
 
 def check_files(
-    paths: Iterable[str],
+    paths: Paths,
     builtin: bool = True,
-    against: Iterable[str] = (),
+    against: Paths = (),
     all_conflicts: bool = False,
     timeout: float = 10.0,
     jobs: int = 1,
@@ -110,7 +123,7 @@ def check_files(
     else:
         from .incremental import Session
 
-        session = Session.of(list(paths), builtin, list(against), cache_dir, (all_conflicts, timeout))
+        session = Session.of(_paths(paths), builtin, _paths(against), cache_dir, (all_conflicts, timeout))
         world, reuse = session.load()
     report = check(
         world,
