@@ -41,3 +41,62 @@ def test_git_directories_list_direct_children_only(tmp_path: Path) -> None:
         r = run("diff", "--no-builtin", "--no-cache", "--format", "json", old, "reg", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["articles"] == [{"ref": "TA:1", "change": "equivalent"}]
+
+
+BASELINE_WORLD = """\
+state AA "Alpha".
+state BB "Beta".
+action act(x) "{x} acts".
+treaty TA "Treaty A" signed 2000-01-01:
+  parties: AA, BB.
+  article 1: each party X shall act(X).
+treaty TB "Treaty B" signed 2001-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not act(X).
+"""
+
+
+def test_baseline_suppresses_a_conflict_only_while_it_is_unchanged(tmp_path: Path) -> None:
+    world = tmp_path / "w.treaty"
+    world.write_text(BASELINE_WORLD, encoding="utf-8")
+    base = tmp_path / "baseline.json"
+    first = run(
+        "check",
+        "--no-builtin",
+        "--no-cache",
+        "--format",
+        "json",
+        "--write-baseline",
+        str(base),
+        "w.treaty",
+        cwd=tmp_path,
+    )
+    [conflict] = json.loads(first.stdout)["conflicts"]
+    assert (conflict["severity"], conflict["resolution"]["status"]) == ("warning", "prevails")  # lex posterior
+    assert first.returncode == 0, first.stderr
+    same = run(
+        "check", "--no-builtin", "--no-cache", "--format", "json", "--baseline", str(base), "w.treaty", cwd=tmp_path
+    )
+    assert same.returncode == 0 and json.loads(same.stdout)["conflicts"] == []
+    # both treaties now claim to prevail: the same id, but a deadlock and an error
+    world.write_text(
+        BASELINE_WORLD.replace(
+            "shall not act(X).\n", "shall not act(X).\n  article 2: this treaty prevails over TA.\n"
+        ).replace("shall act(X).\n", "shall act(X).\n  article 2: this treaty prevails over TB.\n"),
+        encoding="utf-8",
+    )
+    worse = run(
+        "check", "--no-builtin", "--no-cache", "--format", "json", "--baseline", str(base), "w.treaty", cwd=tmp_path
+    )
+    [again] = json.loads(worse.stdout)["conflicts"]
+    assert again["id"] == conflict["id"]
+    assert (again["severity"], again["resolution"]["status"]) == ("error", "deadlock")
+    assert worse.returncode == 1
+
+
+def test_a_v1_baseline_is_refused_with_advice(tmp_path: Path) -> None:
+    (tmp_path / "w.treaty").write_text(BASELINE_WORLD, encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps({"schema": "treatycheck/baseline/v1", "conflicts": ["x"]}))
+    r = run("check", "--no-builtin", "--no-cache", "--baseline", "b.json", "w.treaty", cwd=tmp_path)
+    assert r.returncode == 2 and "baseline/v1" in r.stderr and "--write-baseline" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -65,8 +65,17 @@ def test_baseline_round_trip(tmp_path: Path) -> None:
     first = run("check", "--no-builtin", str(WORKED), "--write-baseline", str(base), "--format", "json")
     assert first.returncode == 1
     data = json.loads(base.read_text())
-    assert data["schema"] == "treatycheck/baseline/v1"
-    assert data["conflicts"] == sorted(c["id"] for c in json.loads(first.stdout)["conflicts"])
+    assert data["schema"] == "treatycheck/baseline/v2"
+    found = json.loads(first.stdout)["conflicts"]
+    assert data["conflicts"] == [
+        {
+            "id": c["id"],
+            "severity": c["severity"],
+            "status": c["resolution"]["status"],
+            "winner": c["resolution"]["winner"],
+        }
+        for c in sorted(found, key=lambda c: c["id"])
+    ]
     again = run("check", "--no-builtin", str(WORKED), "--baseline", str(base), "--format", "json")
     assert again.returncode == 0, again.stdout
     assert json.loads(again.stdout)["conflicts"] == []
@@ -74,14 +83,14 @@ def test_baseline_round_trip(tmp_path: Path) -> None:
 
 def test_baseline_reports_only_new_conflicts(tmp_path: Path) -> None:
     base = tmp_path / "baseline.json"
-    base.write_text(json.dumps({"schema": "treatycheck/baseline/v1", "conflicts": []}))
+    base.write_text(json.dumps({"schema": "treatycheck/baseline/v2", "conflicts": []}))
     r = run("check", "--no-builtin", str(WORKED), "--baseline", str(base), "--format", "json")
     assert r.returncode == 1
     assert [c["id"] for c in json.loads(r.stdout)["conflicts"]] == ["EST:2.1~NAT:5/obligation-prohibition"]
 
 
 @pytest.mark.parametrize(
-    "content", ["not json", '{"schema": "other"}', '{"schema": "treatycheck/baseline/v1", "conflicts": [1]}']
+    "content", ["not json", '{"schema": "other"}', '{"schema": "treatycheck/baseline/v2", "conflicts": [1]}']
 )
 def test_bad_baseline_is_an_input_error(tmp_path: Path, content: str) -> None:
     base = tmp_path / "baseline.json"
