@@ -8,6 +8,7 @@ tells the same in the declared templates.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import model as m
 from .fmt import term
@@ -89,7 +90,13 @@ def english_cond(world: World, c: m.Cond, treaty: str | None) -> str:
     if isinstance(c, m.Call):
         return _tell_call(world, c)
     if isinstance(c, m.Not):
-        return f"it is not the case that {_paren(world, c.body, treaty)}"
+        body = c.body
+        # an atom with a negative form of its own says it plainly
+        if isinstance(body, m.InGroup):
+            return f"{_tell_term(world, body.term)} is not a member of {body.group}"
+        if isinstance(body, m.IsParty | m.Same):
+            return english_cond(world, replace(body, negated=not body.negated), treaty)
+        return f"it is not the case that {_paren(world, body, treaty)}"
     if isinstance(c, m.And):
         return " and ".join(_paren(world, i, treaty) for i in c.items)
     if isinstance(c, m.Or):
@@ -110,8 +117,12 @@ def english_cond(world: World, c: m.Cond, treaty: str | None) -> str:
 
 
 def _paren(world: World, c: m.Cond, treaty: str | None) -> str:
+    """The condition told as one unit among others: brackets around whatever would
+    otherwise run on into its neighbours ("it is not the case that A and B" could be
+    read either way; "(it is not the case that A) and B" cannot)."""
     text = english_cond(world, c, treaty)
-    return f"({text})" if isinstance(c, (m.And, m.Or)) else text
+    open_ended = isinstance(c, m.And | m.Or | m.Quant | m.Exists) or text.startswith("it is not the case that")
+    return f"({text})" if open_ended else text
 
 
 def english(world: World, norm: Norm) -> str:

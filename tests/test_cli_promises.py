@@ -100,3 +100,28 @@ def test_a_v1_baseline_is_refused_with_advice(tmp_path: Path) -> None:
     r = run("check", "--no-builtin", "--no-cache", "--baseline", "b.json", "w.treaty", cwd=tmp_path)
     assert r.returncode == 2 and "baseline/v1" in r.stderr and "--write-baseline" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+NOTS = """\
+state AA "Alpha".
+state BB "Beta".
+group GG members AA.
+fact war(x) "{x} is at war".
+fact calm(x) "{x} is calm".
+action act(x) "{x} acts".
+treaty TA "Treaty A":
+  parties: AA, BB.
+  article 1: each party X shall act(X) if not (war(X) and calm(X)).
+  article 2: each party X shall act(X) if not war(X) and calm(X).
+  article 3: each party X shall act(X) if not X in GG and X is not AA.
+"""
+
+
+def test_the_scope_of_not_is_never_ambiguous_in_words(tmp_path: Path) -> None:
+    (tmp_path / "n.treaty").write_text(NOTS, encoding="utf-8")
+    r = run("parse", "--no-builtin", "--format", "json", "n.treaty", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    words = {n["ref"]: n["english"] for n in json.loads(r.stdout)["norms"]}
+    assert words["TA:1"].endswith("when it is not the case that (X is at war and X is calm).")
+    assert words["TA:2"].endswith("when (it is not the case that X is at war) and X is calm.")
+    assert words["TA:3"].endswith("when X is not a member of GG and X is not AA.")
