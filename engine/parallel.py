@@ -12,14 +12,16 @@ are merged and sorted, so the output is the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -68,6 +70,39 @@ def _work(args: tuple[list[tuple[str, str, str]], float, str | None, float | Non
     return rows(analysis), analysis.queries
 
 
+_HIDDEN = object()
+
+
+@contextlib.contextmanager
+def _main_not_reimported() -> Iterator[None]:
+    """While workers start, ``__main__`` looks like an interactive session's.
+
+    ``spawn`` makes each worker import the parent's main script (as ``__mp_main__``)
+    unless the main module has no file or spec. The workers need nothing from it
+    (their functions live in this module and their world comes from a file), and a
+    script that calls ``treatycheck.check(world, jobs=2)`` without an
+    ``if __name__ == "__main__":`` guard would otherwise run that call again in each
+    worker, which then dies, and the check ends in a broken pool. Workers are only
+    started here (the pool never starts more than ``jobs``), so hiding the two
+    attributes for this moment is enough.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__.get(name, _HIDDEN) for name in ("__file__", "__spec__")}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is _HIDDEN:
+                main.__dict__.pop(name, None)
+            else:
+                main.__dict__[name] = value
+
+
 class Workers:
     """``jobs`` spawned worker processes holding one world, started at once so that
     they boot while the caller builds the candidate pairs. Close with
@@ -94,8 +129,9 @@ class Workers:
         block = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
         try:
-            for _ in range(jobs):  # the pool starts a worker per task it cannot place
-                self.pool.submit(_ready)
+            with _main_not_reimported():
+                for _ in range(jobs):  # the pool starts a worker per task it cannot place
+                    self.pool.submit(_ready)
         finally:
             if mask is not None:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)

@@ -125,3 +125,22 @@ def test_the_scope_of_not_is_never_ambiguous_in_words(tmp_path: Path) -> None:
     assert words["TA:1"].endswith("when it is not the case that (X is at war and X is calm).")
     assert words["TA:2"].endswith("when (it is not the case that X is at war) and X is calm.")
     assert words["TA:3"].endswith("when X is not a member of GG and X is not AA.")
+
+
+def test_jobs_from_a_script_without_a_main_guard(tmp_path: Path) -> None:
+    """Workers do not re-import the user's script, so the unguarded call works."""
+    example = ROOT / "examples" / "european_security_treaty.treaty"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import treatycheck\n"
+        f"world = treatycheck.load({str(example)!r})\n"
+        "one = treatycheck.check(world)\n"
+        "two = treatycheck.check(world, jobs=2)\n"
+        "assert [c.id for c in one.conflicts] == [c.id for c in two.conflicts]\n"
+        "print(len(two.conflicts), __file__ == " + repr(str(script)) + ")\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    count, file_kept = r.stdout.split()
+    assert int(count) > 0 and file_kept == "True"  # and __main__ got its __file__ back
