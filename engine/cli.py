@@ -14,13 +14,14 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import click
 
 from . import api, interrupt
 from .diagnostics import MAX_SHOWN, TreatyError, render_all
 from .expectations import run_expectations
-from .explain import english, logic
+from .explain import english, logic, precedence_words
 from .files import FileError, write_file
 from .fmt import format_module
 from .loader import expand_paths, read_source
@@ -93,7 +94,15 @@ def write_output(text: str, output: str | None) -> None:
         raise FileError(f"cannot write to standard output: {e.strerror or e}") from None
 
 
-def _fail(err: TreatyError) -> None:
+def _fail(err: TreatyError, fmt: str = "text", output: str | None = None) -> NoReturn:
+    """Report input that cannot be used, and exit 2.
+
+    In: the error, and the command's ``--format`` and ``--output``. The diagnostics
+    always go to standard error, as ``FILE:LINE:COLUMN: error: message`` with the
+    source line; with ``json`` or ``sarif`` an error document is also written where
+    the report would have gone (:func:`_error_document`), so that a CI job that
+    uploads or parses the file finds one. Out: never returns.
+    """
     sources = dict(err.sources)
     for d in err.diagnostics:
         if d.span is not None and d.span.file not in sources and os.path.isfile(d.span.file):
@@ -104,15 +113,43 @@ def _fail(err: TreatyError) -> None:
     click.echo(render_all(err.diagnostics, sources, MAX_SHOWN), err=True)
     errors = sum(d.severity == "error" for d in err.diagnostics)
     click.echo(f"treatycheck: {errors} error{'s' if errors != 1 else ''}; nothing was checked", err=True)
+    if fmt in ("json", "sarif"):
+        _error_document(err, fmt, output)
     sys.exit(2)
 
 
-def _guard(fn: Callable[[], int | None]) -> None:
+def _error_document(err: TreatyError, fmt: str, output: str | None) -> None:
+    """Write the ``treatycheck/errors/v1`` JSON or the SARIF log of a refused run to
+    ``output`` (standard output without one). A document that cannot be written is
+    said on standard error; the exit code stays 2 either way."""
+    from .report import error_document
+    from .report.sarif import errors_to_sarif
+
+    ctx = click.get_current_context(silent=True)
+    command = ctx.info_name if ctx is not None and ctx.info_name else "treatycheck"
+    data = (
+        errors_to_sarif(err.diagnostics, api.VERSION)
+        if fmt == "sarif"
+        else error_document(err.diagnostics, api.VERSION, command)
+    )
+    try:
+        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+    except _StdoutClosed:
+        pass  # nobody is reading: nothing to say, and exit 2 says the rest
+    except FileError as e:
+        click.echo(f"treatycheck: error: {e}", err=True)
+
+
+def _guard(fn: Callable[[], int | None], fmt: str = "text", output: str | None = None) -> None:
+    """Run a command's body and exit with its code, turning every failure into a
+    message and an exit code (never a traceback). ``fmt`` and ``output`` are the
+    command's ``--format`` and ``--output``: with ``json`` or ``sarif``, input that
+    cannot be used still writes an error document there (see :func:`_fail`)."""
     interrupt.install()
     try:
         code = fn()
     except TreatyError as err:
-        _fail(err)
+        _fail(err, fmt, output)
     except KeyboardInterrupt:
         click.echo("treatycheck: interrupted", err=True)
         sys.exit(130)
@@ -288,8 +325,12 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "sarif", "html"]), default="text", show_default=True
 )
-@click.option("--baseline", metavar="FILE", help="Report and fail only on conflicts whose id is not in FILE.")
-@click.option("--write-baseline", metavar="FILE", help="Write the ids of the conflicts found to FILE.")
+@click.option(
+    "--baseline",
+    metavar="FILE",
+    help="Report and fail only on conflicts that FILE does not hold with the same severity and resolution.",
+)
+@click.option("--write-baseline", metavar="FILE", help="Write the conflicts found (id, severity, resolution) to FILE.")
 @click.option("--emit-smt", metavar="FILE", help="Write every solver query, in order, as one SMT-LIB 2 script.")
 @click.option(
     "--scheduler",
@@ -376,7 +417,7 @@ def check(  # type: ignore[no-untyped-def]
             write_output(render_text(report, world.sources, paint), output)
         return _exit_for(report, fail_on)
 
-    _guard(run)
+    _guard(run, fmt, output)
 
 
 @main.command("parse")
@@ -436,7 +477,18 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
             write_output("\n".join(out) + "\n", output)
         return 0
 
-    _guard(run)
+    _guard(run, fmt, output)
+
+
+def _unknown_ref(world: World, ref: str) -> TreatyError:
+    """The error for an ``explain`` ref that names no norm and no precedence sentence
+    (code E229, a bad reference), with the closest ref of either kind as a hint."""
+    from .diagnostics import Diagnostic, did_you_mean
+
+    refs = {n.ref for n in world.norms} | {c.ref for t in world.treaties for c in t.precedence}
+    hint = did_you_mean(ref, refs)
+    message = f"no norm or precedence sentence `{ref}`" + (f"; did you mean `{hint}`?" if hint else "")
+    return TreatyError([Diagnostic("E229", "error", message, None, (), None)], world.sources)
 
 
 @main.command()
@@ -446,23 +498,27 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
 @click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # type: ignore[no-untyped-def]
-    """Show one norm (such as EST:2.1) in logic and in plain English, with its conflicts."""
+    """Show a norm (such as EST:2.1) or a precedence sentence (NAT:8) in plain words, with its conflicts."""
 
     def run() -> int:
         world = _load(files, no_builtin, against)
         _warnings(world)
         norms = [n for n in world.norms if ref_matches(ref, n.ref)]
-        if not norms:
-            from .diagnostics import did_you_mean
-
-            hint = did_you_mean(ref, {n.ref for n in world.norms})
-            click.echo(f"treatycheck: error: no norm `{ref}`" + (f"; did you mean `{hint}`?" if hint else ""), err=True)
-            return 2
+        clauses = [c for t in world.treaties for c in t.precedence if ref_matches(ref, c.ref)]
+        if not norms and not clauses:
+            raise _unknown_ref(world, ref)
         from .analysis import analyse
         from .report.build import build_report
 
-        analysis = analyse(world, frozenset(n.ref for n in norms), timeout)
-        report = build_report(world, analysis, 0.0, api.VERSION, len(norms))
+        # a precedence sentence ranks its own treaty against others, so every conflict
+        # it decides involves a norm of that treaty
+        ranking = {c.treaty for c in clauses}
+        focus = frozenset(n.ref for n in norms) | {n.ref for n in world.norms if n.treaty in ranking}
+        report = build_report(world, analyse(world, focus, timeout), 0.0, api.VERSION, len(focus))
+        decides = {c.ref: [k for k in report.conflicts if c.ref in k.resolution.by] for c in clauses}
+        own = {n.ref for n in norms}
+        decided = {k.id for ks in decides.values() for k in ks}
+        conflicts = [k for k in report.conflicts if k.id in decided or any(x.ref in own for x in k.norms)]
         if fmt == "json":
             data = {
                 "schema": "treatycheck/explain/v1",
@@ -470,7 +526,22 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
                     {"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": n.text}
                     for n in norms
                 ],
-                "conflicts": [c.to_dict() for c in report.conflicts],
+                "precedence": [
+                    {
+                        "ref": c.ref,
+                        "treaty": c.treaty,
+                        "kind": c.kind,
+                        "treaties": list(c.treaties),
+                        "text": c.text,
+                        "file": c.span.file,
+                        "line": c.span.line,
+                        "column": c.span.column,
+                        "english": f"{c.ref} {precedence_words(world, c)}.",
+                        "decides": [k.id for k in decides[c.ref]],
+                    }
+                    for c in clauses
+                ],
+                "conflicts": [k.to_dict() for k in conflicts],
             }
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
             return 0
@@ -478,17 +549,25 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
         out = []
         for n in norms:
             out.append(
-                f"{paint(n.ref, 'bold')}  ({n.file}:{n.span.line}:{n.span.column})\n  text:  {n.text}\n  logic: {logic(world, n)}\n  words: {english(world, n)}"
+                f"{paint(n.ref, 'bold')}  ({n.file}:{n.span.line}:{n.span.column})\n  text:  {n.text}\n"
+                f"  logic: {logic(world, n)}\n  words: {english(world, n)}"
             )
-        if report.conflicts:
-            out.append(f"{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''}:")
-            out += [render_conflict(c, world.sources, paint) for c in report.conflicts]
+        for c in clauses:
+            count = len(decides[c.ref])
+            out.append(
+                f"{paint(c.ref, 'bold')}  ({c.span.file}:{c.span.line}:{c.span.column})\n  text:  {c.text}\n"
+                f"  kind:  {c.kind}\n  words: {c.ref} {precedence_words(world, c)}.\n"
+                f"  decides: {count} conflict{'s' if count != 1 else ''}"
+            )
+        if conflicts:
+            out.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}:")
+            out += [render_conflict(k, world.sources, paint) for k in conflicts]
         else:
             out.append("no conflicts")
         write_output("\n\n".join(out) + "\n", output)
         return 0
 
-    _guard(run)
+    _guard(run, fmt, output)
 
 
 @main.command("test")
@@ -541,7 +620,7 @@ def test_cmd(  # type: ignore[no-untyped-def]
             write_output("\n".join(lines) + "\n", output)
         return 1 if failed and fail_on != "never" else 0
 
-    _guard(run)
+    _guard(run, fmt, output)
 
 
 @main.command("diff")
@@ -576,7 +655,7 @@ def diff_cmd(  # type: ignore[no-untyped-def]
             write_output(render_diff(report, after.sources, paint), output)
         return 1 if report.worsened(fail_on) else 0
 
-    _guard(run)
+    _guard(run, fmt, output)
 
 
 @main.command("fmt")

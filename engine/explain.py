@@ -2,7 +2,8 @@
 
 ``logic(world, norm)`` gives a first-order reading (``∀X ∈ parties(NAT) ∀A ∀V:
 armed_attack(A, V) ∧ V ∈ parties(NAT) → O assist(X, V)``); ``english(world, norm)``
-tells the same in the declared templates.
+tells the same in the declared templates; ``precedence_words(world, clause)`` says
+what a precedence sentence ranks.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import replace
 
 from . import model as m
 from .fmt import term
-from .world import Norm, World
+from .world import Norm, PrecedenceClause, World
 
 _OP = {"obligation": "O", "prohibition": "F", "permission": "P", "right": "R"}
 _VERB = {
@@ -141,3 +142,24 @@ def english(world: World, norm: Norm) -> str:
     if norm.condition is not None:
         out += f", when {english_cond(world, norm.condition, norm.treaty)}"
     return out + "."
+
+
+def precedence_words(world: World, clause: PrecedenceClause) -> str:
+    """What a precedence sentence ranks, in words, as :mod:`treatycheck.precedence`
+    applies it. In: the world and one clause. Out: such as "puts NAT above all other
+    treaties except UN (NAT:7 makes NAT subject to it)" or "puts UN above NAT"."""
+    t = clause.treaty
+    if clause.kind == "prevails_all":
+        # a claim over all other treaties gives way to the treaty's own subject-to clauses
+        subject = [c for c in world.treaty(t).precedence if c.kind == "subject_to"]
+        out = f"puts {t} above all other treaties"
+        if subject:
+            names = sorted({name for c in subject for name in c.treaties})
+            refs = ", ".join(c.ref for c in subject)
+            out += f" except {', '.join(names)} ({refs} {'makes' if len(subject) == 1 else 'make'} {t} subject to "
+            out += f"{'it' if len(names) == 1 else 'them'})"
+        return out
+    if clause.kind == "prevails_over":
+        return f"puts {t} above {', '.join(clause.treaties)}"
+    them = "it" if len(clause.treaties) == 1 else "them"
+    return f"puts {', '.join(clause.treaties)} above {t} ({t} is subject to {them})"

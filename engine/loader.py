@@ -125,18 +125,27 @@ def read_inputs(spec: str) -> list[tuple[str, str]]:
             raise _error(spec, f"git cannot read `{rev}:{path}`: {msg[-1] if msg else 'unknown error'}")
         return run.stdout.decode("utf-8", "replace")
 
-    kind = git("cat-file", "-t", f"{rev}:{path}").strip()
+    # PATH is read as git reads `REV:PATH`: from the top of the repository, or from the
+    # current directory when it starts with `./`. A trailing slash changes nothing, and
+    # `.` is the current directory, as for a plain path (git itself refuses `REV:.`).
+    where = path.rstrip("/")
+    if where == ".":
+        where = "./"
+    kind = git("cat-file", "-t", f"{rev}:{where}").strip()
     if kind == "tree":
-        # the direct children only, as a plain directory is read (expand_paths)
-        prefix = path.rstrip("/") + "/" if path.rstrip("/") not in ("", ".") else ""
-        entries = (line.partition("\t") for line in git("ls-tree", f"{rev}:{path}").splitlines())
-        names = sorted(
-            prefix + name for info, _, name in entries if info.split()[1:2] == ["blob"] and name.endswith(".treaty")
-        )
+        # the direct children only, as a plain directory is read (expand_paths).
+        # --full-tree: in a subdirectory, ls-tree would otherwise list only the entries
+        # under that subdirectory's own path inside the tree; -z: names unquoted
+        prefix = where if not where or where.endswith("/") else where + "/"
+        names = []
+        for entry in git("ls-tree", "-z", "--full-tree", f"{rev}:{where}").split("\0"):
+            info, _, name = entry.partition("\t")
+            if info.split()[1:2] == ["blob"] and name.endswith(".treaty"):
+                names.append(prefix + name)
         if not names:
             raise _error(spec, f"`{path}` at `{rev}` holds no `.treaty` files")
-        return [(f"git:{rev}:{n}", git("show", f"{rev}:{n}")) for n in names]
-    return [(spec, git("show", f"{rev}:{path}"))]
+        return [(f"git:{rev}:{n}", git("show", f"{rev}:{n}")) for n in sorted(names)]
+    return [(spec, git("show", f"{rev}:{where}"))]
 
 
 def parse_sources(sources: Sequence[tuple[str, str]]) -> list[m.Module]:

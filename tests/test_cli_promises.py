@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -144,3 +146,303 @@ def test_jobs_from_a_script_without_a_main_guard(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     count, file_kept = r.stdout.split()
     assert int(count) > 0 and file_kept == "True"  # and __main__ got its __file__ back
+
+
+BROKEN = """\
+state AA "Alpha".
+action act(x) "{x} acts".
+treaty TA "Treaty A":
+  parties: AA, ZZ.
+  article 1: each party X shall actt(X).
+"""
+
+#: (code, message, line, column) of BROKEN's two errors, in the order found
+BROKEN_ERRORS = [
+    ("E200", "unknown entity `ZZ`", 4, 16),
+    ("E201", "unknown predicate `actt`", 5, 33),
+]
+
+
+def _error_rows(doc: dict) -> list[tuple]:
+    return [(d["code"], d["message"], d["line"], d["column"]) for d in doc["diagnostics"]]
+
+
+def test_check_json_on_unusable_input_is_an_error_document(tmp_path: Path) -> None:
+    (tmp_path / "bad.treaty").write_text(BROKEN, encoding="utf-8")
+    r = run("check", "--no-builtin", "--no-cache", "--format", "json", "bad.treaty", cwd=tmp_path)
+    assert r.returncode == 2
+    doc = json.loads(r.stdout)
+    assert (doc["schema"], doc["command"], doc["error"]) == ("treatycheck/errors/v1", "check", True)
+    assert _error_rows(doc) == BROKEN_ERRORS
+    assert {d["file"] for d in doc["diagnostics"]} == {"bad.treaty"}
+    assert doc["diagnostics"][1]["help"] == "did you mean `act`?"
+    assert doc["summary"] == {"errors": 2, "warnings": 0}
+    # the diagnostics for people are still on standard error
+    assert "bad.treaty:4:16: error: unknown entity `ZZ`" in r.stderr
+    assert r.stderr.rstrip().endswith("treatycheck: 2 errors; nothing was checked")
+
+
+def test_check_sarif_on_unusable_input_is_a_failed_invocation(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    (tmp_path / "bad.treaty").write_text(BROKEN, encoding="utf-8")
+    r = run("check", "--no-builtin", "--no-cache", "--format", "sarif", "-o", "out.sarif", "bad.treaty", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    log = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    jsonschema.validate(log, schema)
+    [sarif_run] = log["runs"]
+    assert sarif_run["results"] == []
+    [invocation] = sarif_run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    rows = []
+    for n in invocation["toolExecutionNotifications"]:
+        [where] = n["locations"]
+        region = where["physicalLocation"]["region"]
+        assert where["physicalLocation"]["artifactLocation"]["uri"] == "bad.treaty" and n["level"] == "error"
+        rows.append((n["descriptor"]["id"], n["message"]["text"], region["startLine"], region["startColumn"]))
+    assert [(c, line, col) for c, _, line, col in rows] == [(c, line, col) for c, _, line, col in BROKEN_ERRORS]
+    assert [t.split(" (help: ")[0] for _, t, _, _ in rows] == [m for _, m, _, _ in BROKEN_ERRORS]
+    assert "unknown entity `ZZ`" in r.stderr
+
+
+def test_a_missing_file_in_sarif_has_no_region(tmp_path: Path) -> None:
+    r = run("check", "--no-builtin", "--no-cache", "--format", "sarif", "nope.treaty", cwd=tmp_path)
+    assert r.returncode == 2
+    [note] = json.loads(r.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"] == "no such file `nope.treaty` (help: check the path)"
+    assert note["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": "nope.treaty"}}}]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["parse", "bad.treaty"],
+        ["explain", "TA:1", "bad.treaty"],
+        ["test", "--no-cache", "bad.treaty"],
+        ["diff", "--no-cache", "bad.treaty", "bad.treaty"],
+    ],
+    ids=["parse", "explain", "test", "diff"],
+)
+def test_every_json_command_writes_an_error_document(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "bad.treaty").write_text(BROKEN, encoding="utf-8")
+    r = run(args[0], "--no-builtin", "--format", "json", "-o", "out.json", *args[1:], cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert (doc["schema"], doc["command"]) == ("treatycheck/errors/v1", args[0])
+    assert _error_rows(doc) == BROKEN_ERRORS
+    assert "unknown predicate `actt`" in r.stderr
+
+
+def test_a_missing_file_has_null_position(tmp_path: Path) -> None:
+    r = run("parse", "--no-builtin", "--format", "json", "nope.treaty", cwd=tmp_path)
+    assert r.returncode == 2
+    [d] = json.loads(r.stdout)["diagnostics"]
+    assert d == {
+        "code": "E100",
+        "severity": "error",
+        "message": "no such file `nope.treaty`",
+        "file": "nope.treaty",
+        "line": None,
+        "column": None,
+        "help": "check the path",
+        "related": [],
+    }
+
+
+def test_html_on_unusable_input_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "bad.treaty").write_text(BROKEN, encoding="utf-8")
+    r = run("check", "--no-builtin", "--no-cache", "--format", "html", "-o", "r.html", "bad.treaty", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == "" and not (tmp_path / "r.html").exists()
+    assert "unknown entity `ZZ`" in r.stderr
+
+
+RANKED = """\
+state AA "Alpha".
+state BB "Beta".
+action act(x) "{x} acts".
+treaty TA "Treaty A" signed 2000-01-01:
+  parties: AA, BB.
+  article 1: each party X shall act(X).
+  article 2: this treaty prevails over TB.
+treaty TB "Treaty B" signed 2001-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not act(X).
+treaty TC "Treaty C" signed 2002-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not act(X).
+"""
+
+
+def test_explain_a_precedence_sentence(tmp_path: Path) -> None:
+    """TA:2 decides TA:1 against TB:1; TA:1 against TC:1 is decided by the dates."""
+    (tmp_path / "r.treaty").write_text(RANKED, encoding="utf-8")
+    r = run("explain", "--no-builtin", "TA:2", "r.treaty", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    blocks = r.stdout.split("\n\n")
+    assert blocks[0] == (
+        "TA:2  (r.treaty:7:14)\n"
+        "  text:  this treaty prevails over TB.\n"
+        "  kind:  prevails_over\n"
+        "  words: TA:2 puts TA above TB.\n"
+        "  decides: 1 conflict"
+    )
+    assert blocks[1] == "1 conflict:"
+    assert blocks[2].startswith("warning[obligation-prohibition]: TA:1 overrides TB:1 (TA prevails by TA:2)")
+    assert "TC:1" not in r.stdout
+
+    j = run("explain", "--no-builtin", "--format", "json", "TA:2", "r.treaty", cwd=tmp_path)
+    assert j.returncode == 0, j.stderr
+    data = json.loads(j.stdout)
+    assert data["schema"] == "treatycheck/explain/v1" and data["norms"] == []
+    assert data["precedence"] == [
+        {
+            "ref": "TA:2",
+            "treaty": "TA",
+            "kind": "prevails_over",
+            "treaties": ["TB"],
+            "text": "this treaty prevails over TB.",
+            "file": "r.treaty",
+            "line": 7,
+            "column": 14,
+            "english": "TA:2 puts TA above TB.",
+            "decides": ["TA:1~TB:1/obligation-prohibition"],
+        }
+    ]
+    assert [c["id"] for c in data["conflicts"]] == ["TA:1~TB:1/obligation-prohibition"]
+    assert data["conflicts"][0]["resolution"]["by"] == ["TA:2"]
+
+
+def test_explain_a_built_in_precedence_sentence() -> None:
+    """NAT:8 claims precedence over all other treaties except UN, to which NAT:7 subjects NAT."""
+    r = run("explain", "--format", "json", "NAT:8", cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    [clause] = data["precedence"]
+    assert (clause["kind"], clause["treaties"], clause["text"]) == (
+        "prevails_all",
+        [],
+        "this treaty prevails over all other treaties.",
+    )
+    assert clause["english"] == "NAT:8 puts NAT above all other treaties except UN (NAT:7 makes NAT subject to it)."
+    assert clause["decides"] and clause["decides"] == [c["id"] for c in data["conflicts"]]
+    assert all("NAT:8" in c["resolution"]["by"] for c in data["conflicts"])
+
+
+def test_explain_an_unknown_ref_suggests_norms_and_precedence_sentences(tmp_path: Path) -> None:
+    (tmp_path / "r.treaty").write_text(RANKED, encoding="utf-8")
+    r = run("explain", "--no-builtin", "TA:22", "r.treaty", cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout == ""
+    assert (
+        r.stderr.splitlines()[0] == "treatycheck: error: no norm or precedence sentence `TA:22`; did you mean `TA:2`?"
+    )
+    j = run("explain", "--no-builtin", "--format", "json", "TA:22", "r.treaty", cwd=tmp_path)
+    assert j.returncode == 2
+    [d] = json.loads(j.stdout)["diagnostics"]
+    assert (d["code"], d["file"], d["line"]) == ("E229", None, None)
+    assert d["message"] == "no norm or precedence sentence `TA:22`; did you mean `TA:2`?"
+
+
+def test_git_directories_read_from_a_subdirectory_and_as_dot(tmp_path: Path) -> None:
+    """From a subdirectory, `git:HEAD:reg` is still the top's `reg` and `git:HEAD:.` the current one;
+    names git would quote (non-ASCII) are read as they are."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    text = 'state AA "Alpha".\naction act(x) "{x} acts".\ntreaty TA "Treaty A":\n  parties: AA.\n'
+    reg = tmp_path / "reg"
+    (reg / "old").mkdir(parents=True)
+    (reg / "trätt.treaty").write_text(text + "  article 1: each party X shall act(X).\n", encoding="utf-8")
+    (reg / "old" / "t.treaty").write_text(text + "  article 1: each party X may act(X).\n", encoding="utf-8")
+    git("init", "-q")
+    git("config", "user.email", "t@example.invalid")
+    git("config", "user.name", "t")
+    git("add", ".")
+    git("commit", "-qm", "one")
+    for cwd, old in ((reg, "git:HEAD:reg"), (reg, "git:HEAD:."), (reg, "git:HEAD:./"), (tmp_path, "git:HEAD:reg/")):
+        new = "." if cwd == reg else "reg"
+        r = run("diff", "--no-builtin", "--no-cache", "--format", "json", old, new, cwd=cwd)
+        assert r.returncode == 0, (old, r.stderr)
+        assert json.loads(r.stdout)["articles"] == [{"ref": "TA:1", "change": "equivalent"}], old
+    top = run("diff", "--no-builtin", "--no-cache", "git:HEAD:.", ".", cwd=tmp_path)
+    assert top.returncode == 2 and "`.` at `HEAD` holds no `.treaty` files" in top.stderr
+
+
+def test_a_baselined_conflict_with_another_winner_is_reported(tmp_path: Path) -> None:
+    """Same id and severity, but the other treaty now prevails: no longer the accepted conflict."""
+    world = tmp_path / "w.treaty"
+    world.write_text(BASELINE_WORLD, encoding="utf-8")
+    first = run("check", "--no-builtin", "--no-cache", "--write-baseline", "b.json", "w.treaty", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8")) == {
+        "schema": "treatycheck/baseline/v2",
+        "conflicts": [
+            {"id": "TA:1~TB:1/obligation-prohibition", "severity": "warning", "status": "prevails", "winner": "TB"}
+        ],
+    }
+    same = run("check", "--no-builtin", "--no-cache", "--baseline", "b.json", "w.treaty", cwd=tmp_path)
+    assert same.returncode == 0 and same.stdout.startswith("no conflicts: 0 errors, 0 warnings in 2 norms")
+    world.write_text(
+        BASELINE_WORLD.replace("shall act(X).\n", "shall act(X).\n  article 2: this treaty prevails over TB.\n"),
+        encoding="utf-8",
+    )
+    args = ("check", "--no-builtin", "--no-cache", "--format", "json", "--baseline", "b.json", "w.treaty")
+    moved = run(*args, cwd=tmp_path)
+    [conflict] = json.loads(moved.stdout)["conflicts"]
+    assert (conflict["severity"], conflict["resolution"]["winner"]) == ("warning", "TA")
+    assert moved.returncode == 0  # a warning, below the default --fail-on error
+    assert run(*args, "--fail-on", "warning", cwd=tmp_path).returncode == 1
+
+
+def test_a_v1_baseline_in_json_gives_an_error_document(tmp_path: Path) -> None:
+    (tmp_path / "w.treaty").write_text(BASELINE_WORLD, encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps({"schema": "treatycheck/baseline/v1", "conflicts": ["x"]}))
+    r = run("check", "--no-builtin", "--no-cache", "--format", "json", "--baseline", "b.json", "w.treaty", cwd=tmp_path)
+    assert r.returncode == 2
+    [d] = json.loads(r.stdout)["diagnostics"]
+    assert (d["code"], d["file"], d["line"]) == ("E100", "b.json", None)
+    assert d["message"] == "`b.json` is a treatycheck/baseline/v1 baseline, which records ids only"
+    assert d["help"].endswith("write it again with --write-baseline FILE")
+
+
+def test_parse_text_brackets_a_negated_compound(tmp_path: Path) -> None:
+    (tmp_path / "n.treaty").write_text(NOTS, encoding="utf-8")
+    r = run("parse", "--no-builtin", "n.treaty", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    words = [line.strip() for line in r.stdout.splitlines() if line.strip().startswith("words:")]
+    assert words == [
+        "words: Each party X to TA must see that X acts, when it is not the case that (X is at war and X is calm).",
+        "words: Each party X to TA must see that X acts, when (it is not the case that X is at war) and X is calm.",
+        "words: Each party X to TA must see that X acts, when X is not a member of GG and X is not AA.",
+    ]
+    logic = [line.strip() for line in r.stdout.splitlines() if line.strip().startswith("logic:")]
+    assert logic[0].endswith("¬(war(X) ∧ calm(X)) → O act(X)") and logic[1].endswith("(¬war(X) ∧ calm(X)) → O act(X)")
+
+
+def test_load_and_check_files_take_one_path_from_a_script(tmp_path: Path) -> None:
+    """A str or a pathlib.Path is one file, not the characters of its name."""
+    (tmp_path / "vocab.treaty").write_text(BASELINE_WORLD.split("treaty TA")[0], encoding="utf-8")
+    (tmp_path / "w.treaty").write_text("treaty TA" + BASELINE_WORLD.split("treaty TA")[1], encoding="utf-8")
+    script = tmp_path / "paths.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "import treatycheck\n"
+        "for world in (\n"
+        "    treatycheck.load(Path('w.treaty'), builtin=False, against=Path('vocab.treaty')),\n"
+        "    treatycheck.load('w.treaty', builtin=False, against='vocab.treaty'),\n"
+        "    treatycheck.load([Path('w.treaty')], builtin=False, against=[Path('vocab.treaty')]),\n"
+        "):\n"
+        "    print(sorted(world.user_files), sorted(t.id for t in world.treaties))\n"
+        "report = treatycheck.check_files(Path('w.treaty'), builtin=False, against=Path('vocab.treaty'))\n"
+        "print([c.id for c in report.conflicts])\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "['w.treaty'] ['TA', 'TB']",
+        "['w.treaty'] ['TA', 'TB']",
+        "['w.treaty'] ['TA', 'TB']",
+        "['TA:1~TB:1/obligation-prohibition']",
+    ]

@@ -1,4 +1,5 @@
-"""The report: frozen dataclasses for conflicts, and the JSON form (``treatycheck/report/v1``).
+"""The report: frozen dataclasses for conflicts, and the JSON form (``treatycheck/report/v1``);
+also the error document (``treatycheck/errors/v1``) written instead when the input cannot be used.
 
 Renderers for people live beside this (``report.text``); this module only holds the
 data and its canonical JSON, which is byte-identical for the same input apart from
@@ -8,6 +9,7 @@ data and its canonical JSON, which is byte-identical for the same input apart fr
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
@@ -170,3 +172,47 @@ class Report:
         from .html import render_html
 
         return render_html(self, self.world)  # type: ignore[arg-type]
+
+
+#: The document ``--format json`` writes instead of a command's own when the input
+#: cannot be used (exit 2).
+ERROR_SCHEMA = "treatycheck/errors/v1"
+
+
+def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
+    """One diagnostic for an error document: always every key, ``null`` where the
+    position or help is not known (a line or column of 0 means "the whole file").
+    In: a Diagnostic. Out: ``code``, ``severity``, ``message``, ``file``, ``line``,
+    ``column``, ``help``, ``related`` (each ``file``, ``line``, ``column``, ``message``)."""
+    span = d.span
+    return {
+        "code": d.code,
+        "severity": d.severity,
+        "message": d.message,
+        "file": span.file if span is not None else None,
+        "line": span.line if span is not None and span.line > 0 else None,
+        "column": span.column if span is not None and span.line > 0 and span.column > 0 else None,
+        "help": d.help,
+        "related": [
+            {"file": r.span.file, "line": r.span.line, "column": r.span.column, "message": r.message} for r in d.related
+        ],
+    }
+
+
+def error_document(diagnostics: Sequence[Diagnostic], version: str, command: str) -> dict[str, object]:
+    """The ``treatycheck/errors/v1`` document of a run that could not use its input.
+
+    In: every diagnostic (errors and warnings, in the order found), the tool's version
+    and the command's name (``check``, ``parse``, ...). Out: a JSON-ready dict with
+    ``schema``, ``tool``, ``command``, ``error`` (always true), ``diagnostics`` and
+    ``summary`` (``errors``, ``warnings``).
+    """
+    errors = sum(d.severity == "error" for d in diagnostics)
+    return {
+        "schema": ERROR_SCHEMA,
+        "tool": {"name": "treatycheck", "version": version},
+        "command": command,
+        "error": True,
+        "diagnostics": [diagnostic_dict(d) for d in diagnostics],
+        "summary": {"errors": errors, "warnings": len(diagnostics) - errors},
+    }

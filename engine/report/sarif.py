@@ -5,12 +5,16 @@ conflict kind, ``level`` its severity; the location is the first norm (in ref or
 from the user's own files, the other norms are related locations; the scenario and
 the precedence reasoning are in the message. ``partialFingerprints`` carries the
 conflict's stable id so code-scanning services track it across edits.
+
+``errors_to_sarif(diagnostics, version) -> dict``: the log of a run refused for its input
+(exit 2), the diagnostics as tool execution notifications.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from ..diagnostics import Diagnostic
 from . import Conflict, NormRef, Report
 
 _RULES = {
@@ -86,6 +90,59 @@ def to_sarif(report: Report, user_files: Iterable[str]) -> dict[str, object]:
                 "tool": {"driver": {"name": "treatycheck", "version": report.version, "rules": rules}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
+            }
+        ],
+    }
+
+
+def _notification(d: Diagnostic) -> dict[str, object]:
+    """One diagnostic as a SARIF ``notification``: its level, message (with the help
+    after it), code as the descriptor, and where it is known the file and position."""
+    text = d.message + (f" (help: {d.help})" if d.help else "")
+    out: dict[str, object] = {
+        "level": "error" if d.severity == "error" else "warning",
+        "message": {"text": text},
+        "descriptor": {"id": d.code},
+    }
+    locations = []
+    spans = ([(d.span, None)] if d.span is not None else []) + [(r.span, r.message) for r in d.related]
+    for span, note in spans:
+        location: dict[str, object] = {"uri": span.file}
+        physical: dict[str, object] = {"artifactLocation": location}
+        if span.line > 0:  # 0: the whole file (it could not be read, or is empty)
+            physical["region"] = {"startLine": span.line, "startColumn": max(1, span.column)}
+        entry: dict[str, object] = {"physicalLocation": physical}
+        if note:
+            entry["message"] = {"text": note}
+        locations.append(entry)
+    if locations:
+        out["locations"] = locations
+    return out
+
+
+def errors_to_sarif(diagnostics: Sequence[Diagnostic], version: str) -> dict[str, object]:
+    """The SARIF 2.1.0 log of a run that could not use its input (exit 2).
+
+    In: every diagnostic found and the tool's version. Out: a JSON-ready dict with one
+    run whose ``invocations[0]`` has ``executionSuccessful: false`` and each diagnostic
+    as a ``toolExecutionNotifications`` entry; ``results`` is an empty array (an upload
+    to a code-scanning service needs one), which the failed invocation marks as not
+    a finding that everything is clean.
+    """
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "treatycheck", "version": version, "rules": []}},
+                "invocations": [
+                    {
+                        "executionSuccessful": False,
+                        "toolExecutionNotifications": [_notification(d) for d in diagnostics],
+                    }
+                ],
+                "columnKind": "unicodeCodePoints",
+                "results": [],
             }
         ],
     }
