@@ -7,6 +7,7 @@ cannot be used. Renderers turn them into text for people or JSON for tools.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -91,50 +92,51 @@ class TreatyNameError(TreatyError):
 #: Diagnostics shown by the command line before it says how many more there are.
 MAX_SHOWN = 100
 
-#: Texts whose line starts are known, by ``id``, with the text itself (so that the id
-#: cannot be reused while the entry lives); the oldest entries go first.
-_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
-_LINE_STARTS_KEPT = 64
 
-
+@functools.lru_cache(maxsize=64)
 def _line_starts(text: str) -> list[int]:
-    """The offset of each line's first character, worked out once per text: each
-    snippet then finds its line by index instead of splitting the whole text again
-    (20,000 errors in one file took minutes that way)."""
-    hit = _LINE_STARTS.get(id(text))
-    if hit is not None and hit[0] is text:
-        return hit[1]
+    """The offset of each line's first character, worked out once per text (a text
+    hashes once, then its hash is kept): each snippet then finds its line by index
+    instead of splitting the whole text again (20,000 errors in one file took
+    minutes that way). Callers must not change the list."""
     starts = [0]
     find = text.find
     at = find("\n")
     while at != -1:
         starts.append(at + 1)
         at = find("\n", at + 1)
-    if len(_LINE_STARTS) >= _LINE_STARTS_KEPT:
-        del _LINE_STARTS[next(iter(_LINE_STARTS))]
-    _LINE_STARTS[id(text)] = (text, starts)
     return starts
+
+
+def line_count(text: str) -> int:
+    """How many lines ``text`` has (a final line without a line break counts)."""
+    return len(_line_starts(text))
+
+
+def _line_range(text: str, line: int) -> tuple[int, int] | None:
+    """(start, end) offsets of line ``line`` (from 1) without its line break."""
+    starts = _line_starts(text)
+    if not 0 < line <= len(starts):
+        return None
+    start = starts[line - 1]
+    end = starts[line] - 1 if line < len(starts) else len(text)
+    while end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
+
+
+def source_line(text: str, line: int) -> str | None:
+    """Line ``line`` (from 1) of ``text`` without its line break, or None when there
+    is no such line; every report that quotes its source goes through here."""
+    where = _line_range(text, line)
+    return None if where is None else text[where[0] : where[1]]
 
 
 def _line_bounds(sources: Mapping[str, str], span: Span) -> tuple[str, int, int] | None:
     """(text, start, end) of the span's line without its newline, or None."""
     text = sources.get(span.file)
-    if text is None or span.line <= 0:
-        return None
-    starts = _line_starts(text)
-    if span.line > len(starts):
-        return None
-    start = starts[span.line - 1]
-    end = starts[span.line] - 1 if span.line < len(starts) else len(text)
-    while end > start and text[end - 1] == "\r":
-        end -= 1
-    return text, start, end
-
-
-def _line_text(sources: Mapping[str, str], span: Span) -> str | None:
-    """The source line of a span (without its line break), or None if unknown."""
-    bounds = _line_bounds(sources, span)
-    return None if bounds is None else bounds[0][bounds[1] : bounds[2]]
+    where = None if text is None else _line_range(text, span.line)
+    return None if text is None or where is None else (text, *where)
 
 
 def _snippet(sources: Mapping[str, str], span: Span, label: str = "") -> list[str]:

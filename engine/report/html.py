@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..diagnostics import line_count, source_line
 from . import Conflict, NormRef, Report
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -675,14 +676,15 @@ def _pair_anchors(groups: Sequence[tuple[tuple[str, ...], list[Conflict]]]) -> d
 def _source_excerpt(n: NormRef, sources: Mapping[str, str] | None) -> str:
     if not sources or n.file not in sources or n.line <= 0:
         return ""
-    lines = sources[n.file].split("\n")
+    text = sources[n.file]
+    count = line_count(text)
     first = n.line
     last = max(n.end_line or n.line, n.line)
-    last = min(last, len(lines), first + _MAX_SOURCE_LINES - 1)
-    if not 0 < first <= len(lines):
+    last = min(last, count, first + _MAX_SOURCE_LINES - 1)
+    if not 0 < first <= count:
         return ""
     width = len(str(last))
-    texts = [lines[no - 1].rstrip().expandtabs(1) for no in range(first, last + 1)]
+    texts = [(source_line(text, no) or "").rstrip().expandtabs(1) for no in range(first, last + 1)]
     indent = min((len(t) - len(t.lstrip()) for t in texts if t.strip()), default=0)
     rows = []
     for no, src in zip(range(first, last + 1), texts, strict=True):
@@ -778,8 +780,9 @@ def _axioms(c: Conflict, world: World | None) -> str:
         line = ""
         if ax is not None and world is not None:
             text = world.sources.get(ax.span.file)
-            if text is not None and 0 < ax.span.line <= len(text.split("\n")):
-                src = text.split("\n")[ax.span.line - 1].strip()
+            quoted = None if text is None else source_line(text, ax.span.line)
+            if quoted is not None:
+                src = quoted.strip()
                 line = f' <span class="small">{_e(_display(ax.span.file))}:{ax.span.line}</span> <code>{_e(src)}</code>'
         items.append(f"<li><strong>{_e(name)}</strong>{line}</li>")
     return "<dt>Axioms used</dt><dd><ul>" + "".join(items) + "</ul></dd>"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Mapping
 
+from ..diagnostics import source_line
 from . import Conflict, NormRef, Report
 
 Paint = Callable[[str, str], str]
@@ -32,12 +33,12 @@ def _snippet(n: NormRef, sources: Mapping[str, str], paint: Paint, marker: str) 
     line_no = n.modality_line or n.line
     if text is None:
         return out + [f"   = {n.text}"]
-    lines = text.split("\n")
-    if not 0 < line_no <= len(lines):
+    line = source_line(text, line_no)
+    if line is None:
         return out
     gutter = str(line_no)
     pad = " " * max(len(gutter), 2)
-    src = lines[line_no - 1].rstrip().expandtabs(1)
+    src = line.rstrip().expandtabs(1)
     col = n.modality_column or n.column
     width = max(1, (n.modality_end_column or col + 1) - col)
     out.append(f"{pad} {paint('|', 'blue')}")
