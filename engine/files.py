@@ -214,6 +214,8 @@ def _ready() -> None:
 
 
 _unnamed_works = hasattr(os, "O_TMPFILE")
+#: What linking an unnamed file into place fails with where it cannot be done.
+_LINK_REFUSED = (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EACCES, errno.ENOTSUP)
 
 
 def _write_unnamed(dir_fd: int, name: str, st: os.stat_result | None, data: bytes) -> bool:
@@ -243,7 +245,7 @@ def _write_unnamed(dir_fd: int, name: str, st: os.stat_result | None, data: byte
             except FileExistsError:
                 pass
             except OSError as e:
-                if e.errno in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EACCES, errno.ENOTSUP):
+                if e.errno in _LINK_REFUSED:
                     _unnamed_works = False  # no /proc, or links refused: use a named file
                     return False
                 raise
@@ -252,8 +254,8 @@ def _write_unnamed(dir_fd: int, name: str, st: os.stat_result | None, data: byte
             try:
                 os.link(source, tmp, dst_dir_fd=dir_fd, follow_symlinks=True)
             except OSError as e:
-                if e.errno in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EACCES, errno.ENOTSUP):
-                    _unnamed_works = False
+                if e.errno in _LINK_REFUSED:
+                    _unnamed_works = False  # no /proc, or links refused: use a named file
                     return False
                 raise
             _commit(dir_fd, tmp, name)

@@ -257,21 +257,10 @@ def test_html_on_unusable_input_writes_nothing(tmp_path: Path) -> None:
     assert "unknown entity `ZZ`" in r.stderr
 
 
-RANKED = """\
-state AA "Alpha".
-state BB "Beta".
-action act(x) "{x} acts".
-treaty TA "Treaty A" signed 2000-01-01:
-  parties: AA, BB.
-  article 1: each party X shall act(X).
-  article 2: this treaty prevails over TB.
-treaty TB "Treaty B" signed 2001-01-01:
-  parties: AA, BB.
-  article 1: each party X shall not act(X).
-treaty TC "Treaty C" signed 2002-01-01:
-  parties: AA, BB.
-  article 1: each party X shall not act(X).
-"""
+# the baseline world with a precedence sentence in TA and a third, later treaty
+RANKED = BASELINE_WORLD.replace("shall act(X).\n", "shall act(X).\n  article 2: this treaty prevails over TB.\n") + (
+    'treaty TC "Treaty C" signed 2002-01-01:\n  parties: AA, BB.\n  article 1: each party X shall not act(X).\n'
+)
 
 
 def test_explain_a_precedence_sentence(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ treatycheck's own data classes: a hostile file cannot run code."""
 from __future__ import annotations
 
 import io
-import os
 import pickle
 import re
 from pathlib import Path
@@ -93,10 +92,10 @@ def test_no_other_unpickling_in_the_package() -> None:
     assert not offenders, offenders
 
 
-def test_workers_read_their_world_through_safepickle(tmp_path: Path) -> None:
-    """``--jobs 2`` still works: the workers' world file is read by safepickle."""
+def test_workers_get_their_world_through_safepickle() -> None:
+    """``--jobs 2`` workers, whose world file is read by safepickle (the grep above
+    keeps it so), find what one process finds."""
     world = treatycheck.load([str(EXAMPLE)])
     one = treatycheck.check(world)
     two = treatycheck.check(world, jobs=2)
-    assert [c.id for c in two.conflicts] == [c.id for c in one.conflicts]
-    assert os.path.basename(safepickle.__file__) == "safepickle.py"
+    assert one.conflicts and [c.id for c in two.conflicts] == [c.id for c in one.conflicts]
