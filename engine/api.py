@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import model as m
-from .analysis import analyse
 from .loader import load_world
 from .report import Report
-from .report.build import build_report
-from .syntax import parse as _parse
+from .run import executor_for, focus_refs, run_check
+from .search.execute import CheckOptions, Serial
+from .syntax import parse as parse_module
+from .version import VERSION
 from .world import World
 
 if TYPE_CHECKING:
     from .incremental import Reuse
 
-VERSION = "0.1.0"
+__all__ = ["VERSION", "CheckOptions", "check", "check_files", "executor_for", "focus_refs", "load", "loads", "parse"]
 
 
 Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
@@ -49,12 +49,7 @@ def loads(text: str, filename: str = "<string>", builtin: bool = False) -> World
 
 def parse(text: str, filename: str = "<string>") -> m.Module:
     """Syntax only: the parsed module. Raises :class:`treatycheck.TreatySyntaxError`."""
-    return _parse(text, filename)
-
-
-def focus_refs(world: World) -> frozenset[str]:
-    """Refs of the norms written in the user's files."""
-    return frozenset(n.ref for n in world.norms if n.file in world.user_files)
+    return parse_module(text, filename)
 
 
 def check(
@@ -75,27 +70,18 @@ def check(
     ``jobs`` worker processes share the solving; ``cache_dir`` keeps verdicts
     between runs (none by default). The report is the same whatever either is.
     Pairs not decided within ``deadline`` seconds are ``unknown``; with ``emit`` (a
-    list) the SMT-LIB script of every query is appended to it. ``scheduler`` (a Dask
-    scheduler address or ``distributed.Client``) runs the solving on a Dask cluster.
-    ``reuse`` (from :class:`treatycheck.incremental.Session`) limits the solving to
-    the pairs an edit touched.
+    list) the SMT-LIB script of every query is appended to it (the solving then
+    runs in this process). ``scheduler`` (a Dask scheduler address or
+    ``distributed.Client``) runs the solving on a Dask cluster. ``reuse`` (from
+    :class:`treatycheck.incremental.Session`) limits the solving to the pairs an
+    edit touched.
     """
-    start = time.perf_counter()
-    focus = None if all_conflicts else focus_refs(world)
-    analysis = analyse(
-        world,
-        focus,
-        timeout,
-        jobs=jobs,
-        cache_dir=cache_dir,
-        progress=progress,
-        deadline=deadline,
-        emit=emit,
-        scheduler=scheduler,
-        reuse=reuse,
-    )
-    n = len(world.norms) if focus is None else len(focus)
-    return build_report(world, analysis, time.perf_counter() - start, VERSION, n)
+    options = CheckOptions(timeout, deadline, cache_dir, emit is not None, progress)
+    executor = Serial() if emit is not None else executor_for(jobs, scheduler)
+    report, analysis = run_check(world, all_conflicts, options, executor, reuse)
+    if emit is not None and analysis.smt is not None:
+        emit.append(analysis.smt)
+    return report
 
 
 def check_files(
@@ -125,18 +111,9 @@ def check_files(
 
         session = Session.of(_paths(paths), builtin, _paths(against), cache_dir, (all_conflicts, timeout))
         world, reuse = session.load()
-    report = check(
-        world,
-        all_conflicts=all_conflicts,
-        timeout=timeout,
-        jobs=jobs,
-        cache_dir=cache_dir,
-        progress=progress,
-        deadline=deadline,
-        scheduler=scheduler,
-        reuse=reuse,
-    )
+    options = CheckOptions(timeout, deadline, cache_dir, False, progress)
+    report, analysis = run_check(world, all_conflicts, options, executor_for(jobs, scheduler), reuse)
     if session is not None:
-        session.save(world)
+        session.save(world, analysis)
         report = replace(report, world=session.complete(world))
     return report

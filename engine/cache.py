@@ -17,8 +17,10 @@ import json
 import os
 from typing import Any
 
-from . import model as m
+from .content import canon, groups_in, groups_named, said
 from .evaluate import Step, Witness
+from .symmetry import digest
+from .version import VERSION
 from .world import Norm, World
 
 FORMAT = "treatycheck/cache/v1"
@@ -33,26 +35,16 @@ def default_directory() -> str:
     return os.path.join(base, "treatycheck")
 
 
-def _canon(x: Any) -> Any:
-    """A stable, JSON-ready form of model nodes, sets and tuples (spans left out)."""
-    if isinstance(x, (frozenset, set)):
-        return sorted(_canon(i) for i in x)
-    if isinstance(x, (tuple, list)):
-        return [_canon(i) for i in x]
-    if isinstance(x, m.Span):
-        return None
-    if hasattr(x, "__dataclass_fields__"):
-        fields = [f for f, d in x.__dataclass_fields__.items() if d.compare]
-        return [type(x).__name__] + [_canon(getattr(x, f)) for f in fields]
-    return x
-
-
 def _engine_fingerprint() -> str:
     """The code that computes verdicts: a changed engine never reads old entries."""
     here = os.path.dirname(os.path.abspath(__file__))
     digest = hashlib.sha256(FORMAT.encode())
     for name in (
         "analysis.py",
+        "search/pair.py",
+        "search/replay.py",
+        "search/examine.py",
+        "content.py",
         "encode.py",
         "evaluate.py",
         "index.py",
@@ -65,9 +57,7 @@ def _engine_fingerprint() -> str:
             with open(os.path.join(here, name), "rb") as fh:
                 digest.update(fh.read())
         except OSError:  # pragma: no cover - an unusual install: fall back on the version
-            from . import api
-
-            digest.update(api.VERSION.encode())
+            digest.update(VERSION.encode())
     return digest.hexdigest()
 
 
@@ -80,28 +70,12 @@ def context_fingerprint(world: World) -> str:
         _ENGINE,
         [(e.name, e.kind) for e in world.entities],
         [(p.name, p.kind, list(p.types)) for p in world.predicates],
-        _canon(world.axioms),
-        _canon(world.assumptions),
+        canon(world.axioms),
+        canon(world.assumptions),
         # memberships that axioms and assumptions test (the norms' own are in their keys)
         sorted((g, sorted(world.group(g).members)) for g in groups_in(list(world.axioms) + list(world.assumptions))),
     ]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def groups_named(norm: Norm) -> set[str]:
-    """The groups a norm names: its ``each member X of G`` and its ``X in G``."""
-    out = {norm.bearer_group} if norm.bearer_group else set()
-    return out | groups_in([norm.condition])
-
-
-def groups_in(nodes: list[Any]) -> set[str]:
-    """Groups named by `X in G` anywhere inside the given model nodes."""
-    return {x.group for x in m.walk(*nodes) if isinstance(x, m.InGroup)}
-
-
-def said(n: Norm) -> list[Any]:
-    """What a norm says, as JSON-ready data: never its ref, treaty, file or position."""
-    return [n.modality, _canon(n.bearer), n.bearer_group, _canon(n.action), _canon(n.condition), _canon(n.variables)]
 
 
 def norm_digest(world: World, n: Norm) -> str:
@@ -228,8 +202,6 @@ class VerdictCache:
 
     def class_key(self, cls: tuple) -> str:
         """The cache key of a symmetry class's "no conflict" (see treatycheck.symmetry)."""
-        from .symmetry import digest
-
         return hashlib.sha256(f"{self.context}|class|{digest(cls)}".encode()).hexdigest()
 
     def get(self, key: str) -> tuple[bool, dict[str, Any] | None]:

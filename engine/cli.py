@@ -1,8 +1,12 @@
-"""The ``treatycheck`` command line (the only module that imports click).
+"""The ``treatycheck`` command line: its commands and their options (click is
+imported only here, in ``cli_output`` and in ``entry``).
 
-Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (or a
-failed ``expect``); 2 the input could not be used. A user never sees a traceback:
-input problems print ``FILE:LINE:COLUMN: error: message`` with the line and a caret.
+In: the arguments click parsed. Out: each command's report on standard output or
+``--output``, and its exit code: 0 nothing at or above ``--fail-on``; 1 findings at
+or above it (or a failed ``expect``); 2 the input could not be used. A user never
+sees a traceback: input problems print ``FILE:LINE:COLUMN: error: message`` with the
+line and a caret (see ``cli_output``). The program starts in ``entry``, which is the
+only module that imports this one's ``main``.
 """
 
 from __future__ import annotations
@@ -10,19 +14,24 @@ from __future__ import annotations
 import gc
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 import click
 
-from . import api, interrupt
+from . import api
+
+# under the private names the commands are written with: they are cli's helpers,
+# not part of its interface
+from .cli_output import Refused as _Refused
+from .cli_output import guard as _guard
+from .cli_output import painter as _painter
+from .cli_output import use_colour as _colour
+from .cli_output import write_output
 from .diagnostics import MAX_SHOWN, TreatyError, render_all
 from .expectations import run_expectations
 from .explain import english, logic, precedence_words
-from .files import FileError, write_file
 from .fmt import format_module
 from .loader import expand_paths, read_source
 from .model import ref_matches
@@ -30,143 +39,10 @@ from .report import Report
 from .report.baseline import baseline_text, read_baseline, without
 from .report.sarif import to_sarif
 from .report.text import render_conflict, render_diff, render_text
+from .run import executor_for, run_check
+from .search.execute import CheckOptions, Serial
 from .syntax import parse as parse_text
 from .world import World
-
-
-def _colour(stream: object) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _painter(enabled: bool) -> Callable[[str, str], str]:
-    if not enabled:
-        return lambda text, style: text
-    codes = {"bold": "1", "red": "31", "yellow": "33", "blue": "34", "green": "32"}
-
-    def paint(text: str, style: str) -> str:
-        seq = ";".join(codes[s] for s in style.split() if s in codes)
-        return f"\x1b[{seq}m{text}\x1b[0m" if seq else text
-
-    return paint
-
-
-class _Refused(Exception):
-    """A request that cannot be carried out, with no position in a file (an
-    unreachable ``--scheduler``): ``treatycheck: error: MESSAGE``, exit 2."""
-
-
-class _StdoutClosed(Exception):
-    """The reader of standard output went away (``treatycheck ... | head -1``)."""
-
-
-def _quiet_stdout() -> None:
-    """Point standard output at the null device, so that Python's last flush of
-    what could not be written does not fail again, with a traceback, at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)  # opened, never replaced
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Print ``text`` on standard output, or write it to the file ``output``: a
-    regular file whole or not at all, with ordinary permissions; a device or FIFO as
-    a stream (see :func:`~treatycheck.files.write_file`). A Ctrl-C pressed before
-    this call (during the last steps of a command) writes nothing. Raises FileError
-    when the output cannot be written, _StdoutClosed when standard output's reader
-    has gone."""
-    interrupt.checkpoint()
-    if output is not None:
-        write_file(output, text.encode("utf-8"))
-        return
-    try:
-        click.echo(text, nl=False)
-    except BrokenPipeError:
-        _quiet_stdout()
-        raise _StdoutClosed from None
-    except OSError as e:  # /dev/full, a disk that filled up, an I/O error
-        _quiet_stdout()
-        raise FileError(f"cannot write to standard output: {e.strerror or e}") from None
-
-
-def _fail(err: TreatyError, fmt: str = "text", output: str | None = None) -> NoReturn:
-    """Report input that cannot be used, and exit 2.
-
-    In: the error, and the command's ``--format`` and ``--output``. The diagnostics
-    always go to standard error, as ``FILE:LINE:COLUMN: error: message`` with the
-    source line; with ``json`` or ``sarif`` an error document is also written where
-    the report would have gone (:func:`_error_document`), so that a CI job that
-    uploads or parses the file finds one. Out: never returns.
-    """
-    sources = dict(err.sources)
-    for d in err.diagnostics:
-        if d.span is not None and d.span.file not in sources and os.path.isfile(d.span.file):
-            try:
-                sources[d.span.file] = read_source(d.span.file)
-            except TreatyError:
-                pass
-    click.echo(render_all(err.diagnostics, sources, MAX_SHOWN), err=True)
-    errors = sum(d.severity == "error" for d in err.diagnostics)
-    click.echo(f"treatycheck: {errors} error{'s' if errors != 1 else ''}; nothing was checked", err=True)
-    if fmt in ("json", "sarif"):
-        _error_document(err, fmt, output)
-    sys.exit(2)
-
-
-def _error_document(err: TreatyError, fmt: str, output: str | None) -> None:
-    """Write the ``treatycheck/errors/v1`` JSON or the SARIF log of a refused run to
-    ``output`` (standard output without one). A document that cannot be written is
-    said on standard error; the exit code stays 2 either way."""
-    from .report import error_document
-    from .report.sarif import errors_to_sarif
-
-    ctx = click.get_current_context(silent=True)
-    command = ctx.info_name if ctx is not None and ctx.info_name else "treatycheck"
-    data = (
-        errors_to_sarif(err.diagnostics, api.VERSION)
-        if fmt == "sarif"
-        else error_document(err.diagnostics, api.VERSION, command)
-    )
-    try:
-        write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
-    except _StdoutClosed:
-        pass  # nobody is reading: nothing to say, and exit 2 says the rest
-    except FileError as e:
-        click.echo(f"treatycheck: error: {e}", err=True)
-
-
-def _guard(fn: Callable[[], int | None], fmt: str = "text", output: str | None = None) -> None:
-    """Run a command's body and exit with its code, turning every failure into a
-    message and an exit code (never a traceback). ``fmt`` and ``output`` are the
-    command's ``--format`` and ``--output``: with ``json`` or ``sarif``, input that
-    cannot be used still writes an error document there (see :func:`_fail`)."""
-    interrupt.install()
-    try:
-        code = fn()
-    except TreatyError as err:
-        _fail(err, fmt, output)
-    except KeyboardInterrupt:
-        click.echo("treatycheck: interrupted", err=True)
-        sys.exit(130)
-    except click.exceptions.Exit:
-        raise
-    except _StdoutClosed:
-        # as a program killed by SIGPIPE would (128 + 13), but without dying of it:
-        # SIGPIPE stays ignored so that a closed socket to a worker is an error
-        sys.exit(141)
-    except (FileError, _Refused) as exc:  # an output that cannot be written, an unreachable scheduler
-        click.echo(f"treatycheck: error: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # never a traceback for a user
-        click.echo(f"treatycheck: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("treatycheck: please report this with the input that caused it", err=True)
-        sys.exit(3)
-    sys.exit(code or 0)
 
 
 def _load(files: Sequence[str], no_builtin: bool, against: Sequence[str]) -> World:
@@ -374,30 +250,21 @@ def check(  # type: ignore[no-untyped-def]
         else:
             world = _load(files, no_builtin, against)
         _warnings(world)
-        emit: list[str] | None = [] if emit_smt else None
         progress = _Progress()
         client = _connect(scheduler)
+        options = CheckOptions(timeout, deadline, cache, bool(emit_smt), progress)
+        # the script is one solver's: with --emit-smt the search runs in this process
+        executor = Serial() if emit_smt else executor_for(jobs, client)
         try:
-            report = api.check(
-                world,
-                all_conflicts=all_,
-                timeout=timeout,
-                jobs=jobs,
-                cache_dir=cache,
-                progress=progress,
-                deadline=deadline,
-                emit=emit,
-                scheduler=client,
-                reuse=reuse,
-            )
+            report, analysis = run_check(world, all_, options, executor, reuse)
         finally:
             progress.close()
             if client is not None and not isinstance(client, str):
                 client.close()  # type: ignore[attr-defined]
         if session is not None:
-            session.save(world)
-        if emit_smt and emit is not None:
-            write_output("".join(emit), emit_smt)
+            session.save(world, analysis)
+        if emit_smt and analysis.smt is not None:
+            write_output(analysis.smt, emit_smt)
         if write_baseline:
             write_output(baseline_text(report), write_baseline)
         if known is not None:
@@ -482,13 +349,14 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
 
 def _unknown_ref(world: World, ref: str) -> TreatyError:
     """The error for an ``explain`` ref that names no norm and no precedence sentence
-    (code E229, a bad reference), with the closest ref of either kind as a hint."""
+    (code E301, an unknown ref on the command line), with the closest ref of either kind as a hint."""
+    from .codes import Code
     from .diagnostics import Diagnostic, did_you_mean
 
     refs = {n.ref for n in world.norms} | {c.ref for t in world.treaties for c in t.precedence}
     hint = did_you_mean(ref, refs)
     message = f"no norm or precedence sentence `{ref}`" + (f"; did you mean `{hint}`?" if hint else "")
-    return TreatyError([Diagnostic("E229", "error", message, None, (), None)], world.sources)
+    return TreatyError([Diagnostic.of(Code.UNKNOWN_REF, message)], world.sources)
 
 
 @main.command()
@@ -509,12 +377,13 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
             raise _unknown_ref(world, ref)
         from .analysis import analyse
         from .report.build import build_report
+        from .search.execute import CheckOptions
 
         # a precedence sentence ranks its own treaty against others, so every conflict
         # it decides involves a norm of that treaty
         ranking = {c.treaty for c in clauses}
         focus = frozenset(n.ref for n in norms) | {n.ref for n in world.norms if n.treaty in ranking}
-        report = build_report(world, analyse(world, focus, timeout), 0.0, api.VERSION, len(focus))
+        report = build_report(world, analyse(world, focus, CheckOptions(timeout=timeout)), 0.0, api.VERSION, len(focus))
         decides = {c.ref: [k for k in report.conflicts if c.ref in k.resolution.by] for c in clauses}
         own = {n.ref for n in norms}
         decided = {k.id for ks in decides.values() for k in ks}
@@ -686,7 +555,7 @@ def fmt_cmd(files, check_only) -> None:  # type: ignore[no-untyped-def]
     _guard(run)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    from .entry import main as entry
-
-    entry()
+if __name__ == "__main__":  # pragma: no cover - ``python -m treatycheck.cli``
+    # click's own standalone mode; it differs from ``entry`` only for a Ctrl-C that
+    # falls outside every command's guard. Importing ``entry`` here would make a cycle.
+    main()

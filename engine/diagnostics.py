@@ -3,6 +3,12 @@
 Stages never print: they produce :class:`Diagnostic` values (code, severity,
 message, span, related spans, help) and raise :class:`TreatyError` when a file
 cannot be used. Renderers turn them into text for people or JSON for tools.
+
+A diagnostic's code is resolved against the registry (:mod:`treatycheck.codes`)
+when it is built: an unregistered code, or a severity other than the one its code
+is registered with, is refused with ValueError, so a mistyped code cannot reach a
+user. The code and severity are then members of :class:`~treatycheck.codes.Code`
+and :class:`~treatycheck.kinds.Severity`, which equal their strings.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .codes import Code, lookup
 from .hints import did_you_mean as did_you_mean  # where the resolver and the CLI look for it
+from .kinds import Severity
 from .model import Span
 
 
@@ -31,12 +39,32 @@ class Diagnostic:
     advice, kept apart so renderers can place it on its own line.
     """
 
-    code: str
-    severity: str  # "error" | "warning"
+    code: Code  # a registered code; a plain string such as "E202" is resolved
+    severity: Severity  # must be the code's own (an "E" code is an error)
     message: str
     span: Span | None = None
     related: tuple[Related, ...] = ()
     help: str | None = None
+
+    def __post_init__(self) -> None:
+        code = lookup(self.code)
+        if self.severity != code.severity:
+            raise ValueError(f"{code} is registered with severity {code.severity}, not {self.severity}")
+        # frozen: the members replace the strings they equal
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "severity", code.severity)
+
+    @classmethod
+    def of(
+        cls,
+        code: Code,
+        message: str,
+        span: Span | None = None,
+        related: tuple[Related, ...] = (),
+        help: str | None = None,
+    ) -> Diagnostic:
+        """A diagnostic whose severity is its code's, as the registry has it."""
+        return cls(code, lookup(code).severity, message, span, related, help)
 
     def location(self) -> str:
         """``FILE:LINE:COLUMN`` (or ``FILE`` when only the file is known)."""

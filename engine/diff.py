@@ -18,9 +18,11 @@ import json
 from dataclasses import dataclass, replace
 
 from . import model as m
-from .analysis import compare_norms
-from .api import VERSION, check
+from .compare import compare_norms
 from .report import Conflict, Report
+from .run import executor_for, run_check
+from .search.execute import CheckOptions
+from .version import VERSION
 from .world import Group, Norm, Treaty, World
 
 SCHEMA = "treatycheck/diff/v1"
@@ -115,8 +117,9 @@ def diff(
 ) -> DiffReport:
     """Compare two versions of a world (see the module docstring). ``jobs``,
     ``cache_dir`` and ``deadline`` apply to the two checks, as in :func:`check`."""
-    old_report = check(old, timeout=timeout, jobs=jobs, cache_dir=cache_dir, deadline=deadline)
-    new_report = check(new, timeout=timeout, jobs=jobs, cache_dir=cache_dir, deadline=deadline)
+    options = CheckOptions(timeout, deadline, cache_dir)
+    old_report, _ = run_check(old, False, options, executor_for(jobs), None)
+    new_report, _ = run_check(new, False, options, executor_for(jobs), None)
     before = {c.id: c for c in old_report.conflicts}
     after = {c.id: c for c in new_report.conflicts}
     introduced = tuple(after[i] for i in sorted(set(after) - set(before)))

@@ -86,7 +86,7 @@ def _truth(ctx: z3.Context) -> tuple[int, int]:
     return ids  # type: ignore[no-any-return]
 
 
-def _and(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
+def all_of(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
     true, false = _truth(ctx)
     ids = [x.get_id() for x in xs]
     if false in ids:
@@ -97,7 +97,7 @@ def _and(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
     return xs[0] if len(xs) == 1 else _bool(z3.Z3_mk_and(ctx.ref(), len(xs), _array(xs)), ctx)
 
 
-def _or(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
+def any_of(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
     true, false = _truth(ctx)
     ids = [x.get_id() for x in xs]
     if true in ids:
@@ -177,9 +177,9 @@ class Encoder:
             return z3.BoolVal(known in members, self.ctx)
         inside = [c for n, c in self.entity.items() if n in members]
         if len(inside) * 2 <= len(self.entity):
-            return _or([_eq(term, c) for c in inside], self.ctx)
+            return any_of([_eq(term, c) for c in inside], self.ctx)
         outside = [c for n, c in self.entity.items() if n not in members]
-        return _and([_not(_eq(term, c)) for c in outside], self.ctx)
+        return all_of([_not(_eq(term, c)) for c in outside], self.ctx)
 
     def actor_is(self, action: z3.ExprRef, who: z3.ExprRef) -> z3.BoolRef:
         """The action's first argument (its actor) is ``who``."""
@@ -188,7 +188,7 @@ class Encoder:
             recog = getattr(self.Action, f"is_{p.name}")
             field = getattr(self.Action, f"{p.name}__0")
             cases.append(z3.And(recog(action), field(action) == who))
-        return _or(cases, self.ctx)
+        return any_of(cases, self.ctx)
 
     # ------------------------------------------------------------ terms, conditions
     def term(self, t: m.Term, env: dict[str, z3.ExprRef]) -> z3.ExprRef:
@@ -208,9 +208,9 @@ class Encoder:
         if isinstance(c, m.Not):
             return _not(self.cond(c.body, env, treaty))
         if isinstance(c, m.And):
-            return _and([self.cond(i, env, treaty) for i in c.items], ctx)
+            return all_of([self.cond(i, env, treaty) for i in c.items], ctx)
         if isinstance(c, m.Or):
-            return _or([self.cond(i, env, treaty) for i in c.items], ctx)
+            return any_of([self.cond(i, env, treaty) for i in c.items], ctx)
         if isinstance(c, m.InGroup):
             return self._member(("group", c.group), self.term(c.term, env))
         if isinstance(c, m.IsParty):
@@ -222,7 +222,7 @@ class Encoder:
         if isinstance(c, m.Quant):
             dom = sorted(self.sets[("treaty", treaty)]) if c.domain == "party" else list(self.entity)  # type: ignore[index]
             parts = [self.cond(c.body, {**env, c.var: self.entity[e]}, treaty) for e in dom]
-            return _and(parts, ctx) if c.quantifier == "every" else _or(parts, ctx)
+            return all_of(parts, ctx) if c.quantifier == "every" else any_of(parts, ctx)
         if isinstance(c, m.Exists):
             return self._exists(c, env, treaty)
         raise TypeError(f"not a condition: {c!r}")
@@ -247,7 +247,7 @@ class Encoder:
         if not vars_:
             return self.cond(body, env, treaty)
         if isinstance(body, m.Or):
-            return _or([self._exists(m.Exists(vars_, item, c.span), env, treaty) for item in body.items], self.ctx)
+            return any_of([self._exists(m.Exists(vars_, item, c.span), env, treaty) for item in body.items], self.ctx)
         if isinstance(body, m.And):
             names = {n for n, _ in vars_}
             outside = [i for i in body.items if not (_free(i) & names)]
@@ -258,7 +258,7 @@ class Encoder:
                 for items in groups:
                     rest = items[0] if len(items) == 1 else m.And(tuple(items), body.span)
                     parts.append(self._exists(m.Exists(vars_, rest, c.span), env, treaty))
-                return _and(parts, self.ctx)
+                return all_of(parts, self.ctx)
         return self._expand(m.Exists(vars_, body, c.span), env, treaty)
 
     def _expand(self, c: m.Exists, env: dict[str, z3.ExprRef], treaty: str | None) -> z3.BoolRef:
@@ -269,7 +269,7 @@ class Encoder:
                 parts.append(
                     self.cond(c.body, {**env, **{n: v for (n, _), v in zip(c.vars, combo, strict=True)}}, treaty)
                 )
-            return _or(parts, self.ctx)
+            return any_of(parts, self.ctx)
         bound = {n: self.fresh(f"ex!{n}", t) for n, t in c.vars}
         return z3.Exists(list(bound.values()), self.cond(c.body, {**env, **bound}, treaty))
 
@@ -280,7 +280,7 @@ class Encoder:
             parts = []
             for combo in itertools.product(list(self.entity.values()), repeat=len(variables)):
                 parts.append(self.cond(cond, {n: v for (n, _), v in zip(variables, combo, strict=True)}, None))
-            return _and(parts, self.ctx)
+            return all_of(parts, self.ctx)
         bound = {n: self.fresh(f"{tag}!{n}", t) for n, t in variables}
         return z3.ForAll(list(bound.values()), self.cond(cond, bound, None))
 
@@ -306,12 +306,12 @@ class Encoder:
         else:
             action = self.term(norm.action, env)
         parts.append(self.cond(norm.condition, env, norm.treaty))
-        return NormInstance(norm, env, bearer, action, _and(parts, self.ctx))
+        return NormInstance(norm, env, bearer, action, all_of(parts, self.ctx))
 
     def step(self, axiom: Axiom, current: z3.ExprRef, tag: str) -> tuple[z3.BoolRef, z3.ExprRef, dict[str, z3.ExprRef]]:
         """One application of an ``implies`` axiom to ``current``: (condition, result, binding)."""
         env = {n: self.named(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
-        formula = _and([_eq(current, self.term(axiom.left, env)), self.cond(axiom.condition, env, None)], self.ctx)
+        formula = all_of([_eq(current, self.term(axiom.left, env)), self.cond(axiom.condition, env, None)], self.ctx)
         return formula, self.term(axiom.right, env), env
 
     def chain(self, start: z3.ExprRef, path: tuple[Axiom, ...], tag: str) -> tuple[z3.BoolRef, z3.ExprRef]:
@@ -320,14 +320,14 @@ class Encoder:
         for i, ax in enumerate(path):
             f, current, _ = self.step(ax, current, f"{tag}.{i}")
             parts.append(f)
-        return _and(parts, self.ctx), current
+        return all_of(parts, self.ctx), current
 
     def excludes(self, axiom: Axiom, a: z3.ExprRef, b: z3.ExprRef, tag: str) -> z3.BoolRef:
         """``axiom`` forbids doing both ``a`` and ``b`` (either way round)."""
         env = {n: self.named(f"ax!{axiom.name}!{tag}!{n}", t) for n, t in axiom.variables}
         left, right = self.term(axiom.left, env), self.term(axiom.right, env)
-        return _or(
-            [_and([_eq(a, left), _eq(b, right)], self.ctx), _and([_eq(a, right), _eq(b, left)], self.ctx)], self.ctx
+        return any_of(
+            [all_of([_eq(a, left), _eq(b, right)], self.ctx), all_of([_eq(a, right), _eq(b, left)], self.ctx)], self.ctx
         )
 
     # ------------------------------------------------------------ reading models

@@ -1,5 +1,8 @@
 """The program's entry (``treatycheck`` and ``python -m treatycheck``).
 
+In: ``sys.argv``. Out: the exit code of the command it names. This is the one module
+that imports ``cli``'s command group, and ``cli`` never imports it back.
+
 It imports nothing heavy itself, so that a Ctrl-C while Python is still importing
 Z3, Lark and click (a few tenths of a second) is caught here, like one at any later
 point: ``treatycheck: interrupted`` and exit 130, never a traceback. Click's own

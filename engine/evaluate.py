@@ -17,25 +17,27 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from . import model as m
+from .kinds import ConflictKind, Modality
 from .world import Axiom, Norm, World
 
 Value = object  # str (entity) or tuple (ground action)
 Atom = tuple  # (predicate, *values)
 Env = dict[str, object]
 
-KINDS = {
-    ("obligation", "prohibition"): "obligation-prohibition",
-    ("obligation", "obligation"): "obligation-obligation",
-    ("right", "prohibition"): "right-prohibition",
-    ("right", "obligation"): "right-obligation",
-    ("permission", "prohibition"): "permission-prohibition",
+#: The conflict kind of each ordered pair of modalities that can conflict, acting side first.
+KINDS: dict[tuple[Modality, Modality], ConflictKind] = {
+    (Modality.OBLIGATION, Modality.PROHIBITION): ConflictKind.OBLIGATION_PROHIBITION,
+    (Modality.OBLIGATION, Modality.OBLIGATION): ConflictKind.OBLIGATION_OBLIGATION,
+    (Modality.RIGHT, Modality.PROHIBITION): ConflictKind.RIGHT_PROHIBITION,
+    (Modality.RIGHT, Modality.OBLIGATION): ConflictKind.RIGHT_OBLIGATION,
+    (Modality.PERMISSION, Modality.PROHIBITION): ConflictKind.PERMISSION_PROHIBITION,
 }
 #: Kinds decided by an `implies` chain from the first norm's action to the second's;
 #: the others by an `excludes` axiom between the two actions' consequences.
-CHAIN_KINDS = {"obligation-prohibition", "right-prohibition", "permission-prohibition"}
+CHAIN_KINDS = {ConflictKind.OBLIGATION_PROHIBITION, ConflictKind.RIGHT_PROHIBITION, ConflictKind.PERMISSION_PROHIBITION}
 
 
-def pair_kind(first: str, second: str) -> tuple[str, bool] | None:
+def pair_kind(first: str, second: str) -> tuple[ConflictKind, bool] | None:
     """The conflict kind two modalities can form, and whether to swap them so the
     first is the acting side (obligation, right, permission). None: never conflict."""
     if (first, second) in KINDS:
@@ -193,6 +195,22 @@ class Evaluator:
             b = norm.bearer.name
             if bearer is None or bearer == b:
                 yield from self._norm_rest(norm, variables, b)
+
+    def imposes(self, norm: Norm, bearer: str, action: tuple, s: Scenario) -> bool:
+        """Does ``norm`` impose its modality on ``bearer`` doing ``action`` in ``s``?"""
+        if isinstance(norm.action, m.AnyAction):
+            env0: Env | None = {norm.action.var: action}
+        else:
+            env0 = self._match(norm.action, action, {})
+        if env0 is None:
+            return False
+        if isinstance(norm.bearer, m.Var):
+            if env0.get(norm.bearer.name, bearer) != bearer:
+                return False
+            env0[norm.bearer.name] = bearer
+        elif norm.bearer.name != bearer:
+            return False
+        return any(self.applies(norm, env, s) for env in self.bindings(norm.variables, env0))
 
     def _norm_rest(self, norm: Norm, variables: tuple[tuple[str, str], ...], bearer: str) -> Iterator[Env]:
         any_var = norm.action.var if isinstance(norm.action, m.AnyAction) else None

@@ -13,15 +13,9 @@ from dataclasses import replace
 
 from . import model as m
 from .fmt import term
+from .kinds import MODALITY_WORDS
 from .world import Norm, PrecedenceClause, World
 
-_OP = {"obligation": "O", "prohibition": "F", "permission": "P", "right": "R"}
-_VERB = {
-    "obligation": "must see that",
-    "prohibition": "must not see that",
-    "permission": "may see that",
-    "right": "has the right to see that",
-}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -66,7 +60,7 @@ def logic(world: World, norm: Norm) -> str:
         else:
             parts.append(f"∀{name}" + (" ∈ Action" if type_ == "action" else ""))
     action = norm.action.var if isinstance(norm.action, m.AnyAction) else term(norm.action)
-    body = f"{_OP[norm.modality]} {action}"
+    body = f"{MODALITY_WORDS[norm.modality].operator} {action}"
     if norm.condition is not None:
         body = f"{_wrap(norm.condition, norm.treaty)} → {body}"
     return (" ".join(parts) + ": " if parts else "") + body
@@ -135,9 +129,9 @@ def english(world: World, norm: Norm) -> str:
     else:
         who = f"Each party {norm.bearer.name} to {norm.treaty}"
     if isinstance(norm.action, m.AnyAction):
-        what = f"{_VERB[norm.modality].replace(' see that', '')} take any action {norm.action.var}"
+        what = f"{MODALITY_WORDS[norm.modality].english_any} take any action {norm.action.var}"
     else:
-        what = f"{_VERB[norm.modality]} {_tell_call(world, norm.action)}"
+        what = f"{MODALITY_WORDS[norm.modality].english} {_tell_call(world, norm.action)}"
     out = f"{who} {what}"
     if norm.condition is not None:
         out += f", when {english_cond(world, norm.condition, norm.treaty)}"

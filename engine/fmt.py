@@ -8,6 +8,7 @@ attached to, and uses the fewest parentheses that keep the meaning.
 from __future__ import annotations
 
 from . import model as m
+from .kinds import MODALITY_WORDS
 
 
 def _string(s: str) -> str:
@@ -55,9 +56,6 @@ def condition(c: m.Cond) -> str:
     raise TypeError(f"not a condition: {c!r}")
 
 
-_MODAL = {"obligation": "shall", "prohibition": "shall not", "permission": "may", "right": "has the right to"}
-
-
 def subject(s: m.Subject) -> str:
     if isinstance(s, m.EachParty):
         return f"each party {s.var}"
@@ -74,7 +72,7 @@ WIDTH = 88
 def norm(n: m.Norm, indent: str = "") -> str:
     """A norm sentence, on one line if it fits in :data:`WIDTH` after ``indent``."""
     action = f"take any action {n.action.var}" if isinstance(n.action, m.AnyAction) else term(n.action)
-    head = f"{subject(n.subject)} {_MODAL[n.modality]} {action}"
+    head = f"{subject(n.subject)} {MODALITY_WORDS[n.modality].keyword} {action}"
     parts = []
     if n.condition is not None:
         parts.append(f"if {condition(n.condition)}")

@@ -41,34 +41,43 @@ from typing import Any
 
 from . import model as m
 from . import safepickle
-from .analysis import Analysis, Finding, rows
 from .files import hold_for_tests
 from .interrupt import checkpoint
 from .loader import build_world, gather_sources, parse_sources
-from .resolve import _sort_key, resolve_treaties
+from .resolve import diagnostic_order, resolve_treaties
+from .search.result import Analysis, Finding, Pair, from_rows, to_rows
 from .world import Norm, Treaty, World
 
 FORMAT = "treatycheck/snapshot/v2"
 
-Pair = tuple[str, str, str]
 _Position = tuple[Any, ...]
 
 
 @dataclass
 class Reuse:
-    """What a check may take from the snapshot, and what it found.
+    """What a check may take from the snapshot: a source of known answers for the
+    search's plan (:class:`treatycheck.search.plan.Snapshot`).
 
     ``changed`` holds the refs of the norms to examine afresh: every pair with one
     of them is solved (or looked up in the verdict cache); every other pair keeps
     its finding from ``previous`` (none: no conflict). None means no snapshot
     applies and every pair is examined. ``positions`` gives the text and positions
-    of the norms the world holds without them. ``result`` is set by the analysis.
+    of the norms the world holds without them.
     """
 
     changed: frozenset[str] | None = None
     previous: dict[Pair, tuple] = field(default_factory=dict)
     positions: dict[str, _Position] = field(default_factory=dict)
-    result: Analysis | None = None
+
+    def known(self, world: World, pair: Pair) -> tuple[bool, Finding | None]:
+        """The snapshot's answer for ``pair``, unless one of its norms changed."""
+        if self.changed is None:
+            return False, None
+        _, a, b = pair
+        if a in self.changed or b in self.changed:
+            return False, None
+        row = self.previous.get(pair)
+        return True, None if row is None else from_rows(world, [row])[0]
 
     def restore(self, n: Norm) -> Norm:
         """The norm with its text and positions (as read) for the report."""
@@ -85,10 +94,12 @@ def _code_fingerprint() -> str:
     """Every module of the package and the grammar. A snapshot holds parsed and
     resolved norms, so a snapshot left by other code (a changed parser, resolver or
     solver) is never used."""
-    from . import grammar
+    from importlib.util import find_spec
 
+    grammar = find_spec(f"{__package__}.grammar")
+    assert grammar is not None and grammar.origin is not None, "the grammar is installed with the package"
     digest = hashlib.sha256(FORMAT.encode())
-    for directory in (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(grammar.__file__))):
+    for directory in (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(grammar.origin))):
         for root, dirs, names in os.walk(directory):
             dirs.sort()
             for name in sorted(names):
@@ -135,9 +146,10 @@ def _placed(world: World, places: dict[tuple[str, str], _Position]) -> World:
         where = places.get((kind, getattr(x, name)))
         return replace(x, span=m.Span(*where)) if where is not None and x.span == m.NO_SPAN else x
 
-    return replace(
-        world, **{attr: tuple(put(kind, x, name) for x in getattr(world, attr)) for kind, attr, name in _DECLARED}
-    )
+    placed: dict[str, Any] = {
+        attr: tuple(put(kind, x, name) for x in getattr(world, attr)) for kind, attr, name in _DECLARED
+    }
+    return replace(world, **placed)
 
 
 def _norm_position(n: Norm) -> _Position:
@@ -302,7 +314,7 @@ class Session:
             warnings=tuple(
                 sorted(
                     [w for w in meta["warnings"] if w.span is None or w.span.file not in files] + warnings,
-                    key=_sort_key,
+                    key=diagnostic_order,
                 )
             ),
             sources=text,
@@ -322,14 +334,14 @@ class Session:
 
     # ---------------------------------------------------------------- saving
 
-    def save(self, world: World) -> None:
-        """Leave the snapshot of this check (after :meth:`load` and the analysis).
+    def save(self, world: World, result: Analysis) -> None:
+        """Leave the snapshot of this check (after :meth:`load` and the analysis
+        ``result``).
 
         Not written when a verdict was ``unknown`` (it is not a fact of the files),
         nor when the cache directory cannot be written: a snapshot only saves time.
         """
-        result = self.reuse.result
-        if result is None or any(f.verdict != "proved" for f in result.findings):
+        if any(f.verdict != "proved" for f in result.findings):
             return
         if self.reuse.changed is None:
             slim = world.for_solving()
@@ -353,7 +365,7 @@ class Session:
             "warnings": world.warnings,
             "positions": positions,
             "places": {**self.places, **_places(world)},
-            "findings": {(row[0], row[1], row[2]): row for row in rows(result)},
+            "findings": {(row[0], row[1], row[2]): row for row in to_rows(result.findings)},
         }
         directory = os.path.dirname(self.path)
         try:

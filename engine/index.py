@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .evaluate import CHAIN_KINDS, KINDS
+from .kinds import ConflictKind
 from .world import Axiom, Norm, World
 
 RECURSION_CAP = 6
@@ -168,7 +169,7 @@ def candidate_refs(world: World, chains: ChainIndex, focus: frozenset[str] | Non
                                 if mine.isdisjoint(bearers[second.ref]):
                                     continue
                                 x, y = first.ref, second.ref
-                                if kind == "obligation-obligation" and x > y:
+                                if kind == ConflictKind.OBLIGATION_OBLIGATION and x > y:
                                     continue  # symmetric: each unordered pair once
                                 if focus is not None and x not in focus and y not in focus:
                                     continue

@@ -3,12 +3,16 @@
 Each member *is* its string (``Verdict.PROVED == "proved"``), so JSON, SARIF, cache
 keys and old comparisons with plain strings see exactly the words they always saw;
 the enumerations only name the closed sets, so that a typo is a name error and a
-reader can see every value a field can take.
+reader can see every value a field can take. :data:`MODALITY_WORDS` is the one
+table of the words each modality is written, read and reported with.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class Verdict(StrEnum):
@@ -16,3 +20,102 @@ class Verdict(StrEnum):
 
     PROVED = "proved"  # a conflict, with a replayed scenario
     UNKNOWN = "unknown"  # the solver gave up (timeout) or the deadline passed
+
+
+class Modality(StrEnum):
+    """What a norm does to its bearer's action (``Norm.modality``)."""
+
+    OBLIGATION = "obligation"  # shall
+    PROHIBITION = "prohibition"  # shall not
+    PERMISSION = "permission"  # may
+    RIGHT = "right"  # has the right to
+
+
+class ConflictKind(StrEnum):
+    """The ways two norms can conflict, named acting side first (``Finding.kind``)."""
+
+    OBLIGATION_PROHIBITION = "obligation-prohibition"
+    OBLIGATION_OBLIGATION = "obligation-obligation"
+    RIGHT_PROHIBITION = "right-prohibition"
+    RIGHT_OBLIGATION = "right-obligation"
+    PERMISSION_PROHIBITION = "permission-prohibition"
+
+
+class Severity(StrEnum):
+    """How bad a finding is: a diagnostic's or a conflict's. An error fails the run
+    (exit 2 for a diagnostic, exit 1 for a conflict); a warning never does."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Status(StrEnum):
+    """How precedence settles a conflict between two treaties (``Resolution.status``)."""
+
+    PREVAILS = "prevails"  # one treaty ranks above the other, or is later (lex posterior)
+    DEADLOCK = "deadlock"  # each ranks itself above the other
+    UNRESOLVED = "unresolved"  # nothing ranks them (same treaty, undated, same day)
+
+
+class ParamType(StrEnum):
+    """What a predicate parameter takes (``Param.type``)."""
+
+    ENTITY = "entity"
+    ACTION = "action"
+
+
+@dataclass(frozen=True)
+class ModalityWords:
+    """Every word the engine uses for one modality, so that the language, the logic,
+    the explanations and the reports cannot drift apart."""
+
+    keyword: str  # as the language writes it: `shall not` (fmt)
+    operator: str  # the deontic operator of the logical reading: `F` (explain)
+    english: str  # before an action in plain words: `must not see that` (explain)
+    english_any: str  # before `take any action`: `must not` (explain)
+    role: str  # the label under the modal words in a report: `prohibits` (text, html)
+    verb: str  # a norm's part of a scenario story: `forbids` (report)
+    imposes: str  # what one text does to a bearer in a diff: `forbids` (analysis)
+
+
+#: The words of each modality; look up with a Modality or its plain string.
+MODALITY_WORDS: Mapping[Modality, ModalityWords] = MappingProxyType(
+    {
+        Modality.OBLIGATION: ModalityWords(
+            keyword="shall",
+            operator="O",
+            english="must see that",
+            english_any="must",
+            role="obliges",
+            verb="requires",
+            imposes="obliges",
+        ),
+        Modality.PROHIBITION: ModalityWords(
+            keyword="shall not",
+            operator="F",
+            english="must not see that",
+            english_any="must not",
+            role="prohibits",
+            verb="forbids",
+            imposes="forbids",
+        ),
+        Modality.PERMISSION: ModalityWords(
+            keyword="may",
+            operator="P",
+            english="may see that",
+            english_any="may",
+            role="permits",
+            verb="permits",
+            imposes="permits",
+        ),
+        Modality.RIGHT: ModalityWords(
+            keyword="has the right to",
+            operator="R",
+            english="has the right to see that",
+            english_any="has the right to",
+            role="grants the right",
+            verb="protects the right",
+            imposes="protects",
+        ),
+    }
+)

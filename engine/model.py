@@ -3,13 +3,16 @@
 Every node carries a :class:`Span` that is left out of equality and hashing, so two
 trees that say the same thing compare equal wherever they were written (this is what
 makes ``parse(fmt(tree)) == tree`` a meaningful round trip). Nothing here imports
-anything else of ours; every later stage builds on these types.
+anything else of ours but the closed vocabularies of :mod:`treatycheck.kinds`; every
+later stage builds on these types.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+
+from .kinds import Modality, ParamType
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ class Param:
     """A predicate parameter; ``type`` is ``entity`` or ``action``."""
 
     name: str
-    type: str = "entity"
+    type: ParamType = ParamType.ENTITY
     explicit: bool = field(default=False, compare=False, repr=False)
     span: Span = _span()
 
@@ -318,7 +321,7 @@ class AnyAction:
     span: Span = _span()
 
 
-MODALITIES = ("obligation", "prohibition", "permission", "right")
+MODALITIES: tuple[Modality, ...] = tuple(Modality)
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,7 @@ class Norm:
     """
 
     subject: Subject
-    modality: str
+    modality: Modality
     action: Call | AnyAction
     condition: Cond | None
     unless: Cond | None
@@ -382,6 +385,12 @@ class Treaty:
     comments: tuple[str, ...] = ()
     parties_comments: tuple[str, ...] = ()
     parties_span: Span = _span()
+    # every header option as written, duplicates included: (keyword, value, where),
+    # e.g. ("signed", "1949-04-04", span) or ("kind", "commitment", span). `signed`
+    # and `commitment` above hold what the options mean; this is kept so that the
+    # resolver can report an option given twice (E222), and so it takes no part in
+    # equality (a tree written twice over still round-trips).
+    options: tuple[tuple[str, str, Span], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .kinds import Status
 from .world import PrecedenceClause, World
 
 
@@ -22,7 +23,7 @@ class Resolution:
     """How a conflict plays out. ``by``: the ranking clauses' refs, sorted (or
     ``["lex posterior"]``); ``overrides``: refs of the losing norms, sorted."""
 
-    status: str  # "prevails" | "deadlock" | "unresolved"
+    status: Status
     winner: str | None
     by: tuple[str, ...]
     overrides: tuple[str, ...]
@@ -61,19 +62,19 @@ def resolve_pair(world: World, first: tuple[str, str], second: tuple[str, str]) 
     (ta, ra), (tb, rb) = first, second
     if ta == tb:
         return Resolution(
-            "unresolved", None, (), (), f"both clauses are in {ta}; a treaty does not rank its own articles"
+            Status.UNRESOLVED, None, (), (), f"both clauses are in {ta}; a treaty does not rank its own articles"
         )
     up = _above(world, ta, tb)
     down = _above(world, tb, ta)
     if up and down:
         clauses = sorted({c.ref: c for c in up + down}.values(), key=lambda c: c.ref)
         reason = "; ".join(_say(c) for c in clauses) + ". Neither can give way."
-        return Resolution("deadlock", None, tuple(c.ref for c in clauses), (), reason)
+        return Resolution(Status.DEADLOCK, None, tuple(c.ref for c in clauses), (), reason)
     if up or down:
         winner, loser, clauses = (ta, rb, up) if up else (tb, ra, down)
         clauses = sorted(clauses, key=lambda c: c.ref)
         reason = "; ".join(_say(c) for c in clauses) + f", so {winner} prevails."
-        return Resolution("prevails", winner, tuple(c.ref for c in clauses), (loser,), reason)
+        return Resolution(Status.PREVAILS, winner, tuple(c.ref for c in clauses), (loser,), reason)
     da, db = world.treaty(ta).signed, world.treaty(tb).signed
     if da and db and da != db:
         winner, loser = (ta, rb) if da > db else (tb, ra)
@@ -82,6 +83,6 @@ def resolve_pair(world: World, first: tuple[str, str], second: tuple[str, str]) 
             f"no clause ranks {ta} and {tb}; {winner} ({later}) is later than the other ({earlier}), "
             f"so it prevails between parties bound by both (lex posterior)"
         )
-        return Resolution("prevails", winner, ("lex posterior",), (loser,), reason)
+        return Resolution(Status.PREVAILS, winner, ("lex posterior",), (loser,), reason)
     why = "undated" if not (da and db) else "signed the same day"
-    return Resolution("unresolved", None, (), (), f"no clause ranks {ta} and {tb}, and they are {why}")
+    return Resolution(Status.UNRESOLVED, None, (), (), f"no clause ranks {ta} and {tb}, and they are {why}")

@@ -25,10 +25,11 @@ import pickle
 from types import ModuleType
 from typing import IO, Any
 
-from . import diagnostics, evaluate, model, world
+from . import codes, diagnostics, evaluate, kinds, model, world
 
-#: The modules whose data classes a world is made of.
-_DATA_MODULES: tuple[ModuleType, ...] = (model, world, evaluate, diagnostics)
+#: The modules whose data classes a world is made of (``kinds`` and ``codes`` for the
+#: enumerations its fields hold: modalities, parameter types, diagnostic codes).
+_DATA_MODULES: tuple[ModuleType, ...] = (model, world, evaluate, diagnostics, kinds, codes)
 
 
 def _table() -> dict[tuple[str, str], Any]:

@@ -29,8 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .cache import groups_in, groups_named, said
-from .world import Norm, World, _constants
+from .content import groups_in, groups_named, said
+from .world import Norm, World, constants
 
 
 class PairClasses:
@@ -47,7 +47,7 @@ class PairClasses:
         background += [a.condition for a in world.axioms] + [a.condition for a in world.assumptions]
         named: set[str] = set()
         for node in background:
-            named |= _constants(node)
+            named |= constants(node)
         global_groups = sorted(groups_in(background))
         # the entities the background alone can tell apart: by kind, the groups it
         # tests, and by name when it writes them as constants
@@ -74,7 +74,7 @@ class PairClasses:
         if got is None:
             digest = hashlib.sha256(json.dumps(said(norm), default=str).encode()).hexdigest()
             groups = groups_named(norm)
-            consts = _constants(norm.bearer) | _constants(norm.action) | _constants(norm.condition)
+            consts = constants(norm.bearer) | constants(norm.action) | constants(norm.condition)
             got = (digest, tuple(sorted(groups)), frozenset(consts))
             self._content[norm.ref] = got
         return got

@@ -5,6 +5,11 @@ package) is parsed with LALR and a contextual lexer; the transformer runs inside
 parse, so no intermediate Lark tree is built, and every node's span is computed from
 its first and last token. Lark's exceptions are turned into
 :class:`~treatycheck.diagnostics.TreatySyntaxError` with a readable "expected ...".
+
+Lark's types stay here: what leaves this module is model nodes, strings, numbers
+and spans (:class:`~treatycheck.model.Span`), never a token or a tree. What a later
+stage needs to know of how something was written is a field of its node (a
+treaty's header options as written, for E222, are :attr:`~treatycheck.model.Treaty.options`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import threading
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import lark
 from lark import Lark, Transformer
@@ -22,6 +27,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import model as m
 from .diagnostics import Diagnostic, TreatySyntaxError
 from .interrupt import checkpoint
+from .kinds import Modality, ParamType
 
 try:  # lark-cython lexes and parses about 1.6x faster; its tokens are its own type
     import lark_cython
@@ -39,6 +45,15 @@ Token = Any  # a token of either library: .type, .value and positions
 MAX_DEPTH = 200
 
 _local = threading.local()
+
+
+class _HeaderOption(NamedTuple):
+    """A treaty header option while the treaty is built; the treaty node keeps it
+    as a plain ``(keyword, value, at)`` tuple (:attr:`~treatycheck.model.Treaty.options`)."""
+
+    keyword: str  # as written: "signed" or "kind"
+    value: str  # the date, or "commitment"
+    at: m.Span
 
 
 class _TooDeep(Exception):
@@ -178,8 +193,8 @@ class _Build(Transformer):  # type: ignore[type-arg]
 
     def param(self, c: list[Any]) -> m.Param:
         if len(c) == 3:
-            return m.Param(c[0].value, c[2].value, True, _span(c))
-        return m.Param(c[0].value, "entity", False, _span(c))
+            return m.Param(c[0].value, ParamType(c[2].value), True, _span(c))
+        return m.Param(c[0].value, ParamType.ENTITY, False, _span(c))
 
     def params(self, c: list[Any]) -> tuple[m.Param, ...]:
         return tuple(x for x in c if isinstance(x, m.Param))
@@ -208,11 +223,11 @@ class _Build(Transformer):  # type: ignore[type-arg]
         return m.AssumeDecl(c[1].value, _nodes(c)[0], _span(c))
 
     # ---- treaties
-    def signed(self, c: list[Any]) -> tuple[str, Token]:
-        return ("signed", c[1])
+    def signed(self, c: list[Any]) -> _HeaderOption:
+        return _HeaderOption("signed", c[1].value, _span(c))
 
-    def commitment(self, c: list[Any]) -> tuple[str, Token]:
-        return ("commitment", c[1])
+    def commitment(self, c: list[Any]) -> _HeaderOption:
+        return _HeaderOption("kind", c[1].value, _span(c))
 
     def party_entity(self, c: list[Any]) -> m.PartyEntity:
         return m.PartyEntity(c[0].value, _span(c))
@@ -227,13 +242,11 @@ class _Build(Transformer):  # type: ignore[type-arg]
         return (tuple(_nodes(c)), _span(c))
 
     def treaty(self, c: list[Any]) -> m.Treaty:
-        options = [x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str)]
-        signed = next((o[1].value for o in options if o[0] == "signed"), None)
-        commitment = any(o[0] == "commitment" for o in options)
+        options = [x for x in c if isinstance(x, _HeaderOption)]
+        signed = next((o.value for o in options if o.keyword == "signed"), None)
+        commitment = any(o.keyword == "kind" for o in options)
         parties, parties_span = next(x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[1], m.Span))
         articles = tuple(x for x in c if isinstance(x, m.Article))
-        span = _span(c)
-        _local.options[span.start_pos] = options  # duplicates are reported by resolve
         return m.Treaty(
             c[1].value,
             _string(_first(c, "STRING")),
@@ -241,8 +254,10 @@ class _Build(Transformer):  # type: ignore[type-arg]
             commitment,
             parties,
             articles,
-            span,
+            _span(c),
             parties_span=parties_span,
+            # all of them as written, so that resolve can report one given twice (E222)
+            options=tuple((o.keyword, o.value, o.at) for o in options),
         )
 
     def article(self, c: list[Any]) -> m.Article:
@@ -258,17 +273,17 @@ class _Build(Transformer):  # type: ignore[type-arg]
     def named_bearer(self, c: list[Any]) -> m.NamedBearer:
         return m.NamedBearer(c[0].value, _span(c))
 
-    def obligation(self, c: list[Any]) -> tuple[str, m.Span]:
-        return ("obligation", _span(c))
+    def obligation(self, c: list[Any]) -> tuple[Modality, m.Span]:
+        return (Modality.OBLIGATION, _span(c))
 
-    def prohibition(self, c: list[Any]) -> tuple[str, m.Span]:
-        return ("prohibition", _span(c))
+    def prohibition(self, c: list[Any]) -> tuple[Modality, m.Span]:
+        return (Modality.PROHIBITION, _span(c))
 
-    def permission(self, c: list[Any]) -> tuple[str, m.Span]:
-        return ("permission", _span(c))
+    def permission(self, c: list[Any]) -> tuple[Modality, m.Span]:
+        return (Modality.PERMISSION, _span(c))
 
-    def right(self, c: list[Any]) -> tuple[str, m.Span]:
-        return ("right", _span(c))
+    def right(self, c: list[Any]) -> tuple[Modality, m.Span]:
+        return (Modality.RIGHT, _span(c))
 
     def norm_action(self, c: list[Any]) -> m.Call:
         return c[0]  # type: ignore[no-any-return]
@@ -451,7 +466,6 @@ def parse(text: str, file: str = "<string>") -> m.Module:
     _local.comments = []
     _local.depths = {}
     _local.keep = []
-    _local.options = {}
     try:
         items = parser.parse(text)
     except UnexpectedInput as err:
@@ -459,7 +473,9 @@ def parse(text: str, file: str = "<string>") -> m.Module:
     except VisitError as err:
         if isinstance(err.orig_exc, _TooDeep):
             raise TreatySyntaxError([_too_deep(err.orig_exc, file)], {file: text}) from None
-        raise
+        # the builder's own error, unwrapped: a VisitError holds Lark trees and tokens,
+        # which never leave this module
+        raise err.orig_exc from None
     except _TooDeep as err:
         raise TreatySyntaxError([_too_deep(err, file)], {file: text}) from None
     except RecursionError:
@@ -467,18 +483,10 @@ def parse(text: str, file: str = "<string>") -> m.Module:
         msg = "the file nests too deeply to be read"
         raise TreatySyntaxError([Diagnostic("E102", "error", msg, span)], {file: text}) from None
     finally:
-        options, _local.options = _local.options, {}
         _local.depths = {}
         _local.keep = []
     comments, _local.comments = _local.comments, []
-    module = _finish(file, list(items), comments, text)
-    object.__setattr__(module, "_treaty_options", options)
-    return module
-
-
-def treaty_options(module: m.Module, treaty: m.Treaty) -> list[tuple[str, Token]]:
-    """The header options of a treaty as written (to report duplicates)."""
-    return getattr(module, "_treaty_options", {}).get(treaty.span.start_pos, [])
+    return _finish(file, list(items), comments, text)
 
 
 def _too_deep(err: _TooDeep, file: str) -> Diagnostic:

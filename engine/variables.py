@@ -1,18 +1,26 @@
 """Variables of norms, axioms and assumptions: binding, types and local scopes.
 
-Used by :mod:`treatycheck.resolve`. A norm's own variables are those of its subject,
-its action and its ``if`` condition outside any ``not``; any other variable is local
-and means "some entity" (or "some action") at the smallest ``not`` or ``unless`` that
-holds all its uses. Variables of axioms and assumptions are all universal. Types are
-``entity`` or ``action``, inferred from the parameters a variable fills.
+Used by the resolver's phases (:mod:`treatycheck.resolve_norms`,
+:mod:`treatycheck.resolve_decls`). Goes in: one norm's subject, action and
+condition (or an axiom's or assumption's atoms and condition), walked through the
+methods of :class:`VariableChecker`. Comes out (``finish_norm``,
+``finish_universal``): the typed variables, and a norm's condition with its local
+variables made explicit.
+
+A norm's own variables are those of its subject, its action and its ``if``
+condition outside any ``not``; any other variable is local and means "some entity"
+(or "some action") at the smallest ``not`` or ``unless`` that holds all its uses.
+Variables of axioms and assumptions are all universal. Types are ``entity`` or
+``action``, inferred from the parameters a variable fills.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from . import model as m
+from .resolve_names import Errors, Names
+from .world import Predicate
 
 
 @dataclass
@@ -29,7 +37,7 @@ class VariableChecker:
     norm's treaty id, or None for axioms and assumptions (where party forms are errors).
     """
 
-    def __init__(self, names: Any, errs: Any, treaty: str | None):
+    def __init__(self, names: Names, errs: Errors, treaty: str | None) -> None:
         self.names = names
         self.errs = errs
         self.treaty = treaty
@@ -93,7 +101,7 @@ class VariableChecker:
         else:
             if type_ != "action":
                 self.errs.error(
-                    "E205",
+                    "E230",
                     f"the action term `{t.name}(...)` cannot stand where {where} takes an entity",
                     t.span,
                     "only `: action` parameters take action terms",
@@ -102,12 +110,12 @@ class VariableChecker:
             pred = self.names.predicate(t.name, t.span)
             if pred is not None and pred.kind != "action":
                 self.errs.error(
-                    "E205", f"`{t.name}` is a {pred.kind}, not an action", t.span, f"{where} takes an action term"
+                    "E208", f"`{t.name}` is a {pred.kind}, not an action", t.span, f"{where} takes an action term"
                 )
                 return
             self._args(t, pred, negations)
 
-    def _args(self, call: m.Call, pred: Any, negations: tuple[int, ...]) -> None:
+    def _args(self, call: m.Call, pred: Predicate | None, negations: tuple[int, ...]) -> None:
         if pred is None:
             for a in call.args:
                 if isinstance(a, m.Var):

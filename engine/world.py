@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from . import model as m
 from .diagnostics import Diagnostic
+from .kinds import Modality
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class Norm:
     treaty: str
     article: str
     sentence: int
-    modality: str
+    modality: Modality
     bearer: m.Var | m.Const
     bearer_group: str | None
     action: m.Call | m.AnyAction
@@ -250,11 +251,11 @@ class World:
             return cache  # type: ignore[no-any-return]
         named = set()
         for n in self.norms:
-            named |= _constants(n.bearer) | _constants(n.action) | _constants(n.condition)
+            named |= constants(n.bearer) | constants(n.action) | constants(n.condition)
         for a in self.axioms:
-            named |= _constants(a.left) | _constants(a.right) | _constants(a.condition)
+            named |= constants(a.left) | constants(a.right) | constants(a.condition)
         for a in self.assumptions:
-            named |= _constants(a.condition)
+            named |= constants(a.condition)
         sets = [(g.name, g.members) for g in self.groups] + [("treaty:" + t.id, t.parties) for t in self.treaties]
         classes: dict[tuple, list[str]] = {}
         out: dict[str, tuple[str, ...]] = {}
@@ -284,6 +285,6 @@ class World:
         return out
 
 
-def _constants(node: object) -> set[str]:
+def constants(node: object) -> set[str]:
     """Entity names written as constants anywhere inside a model node."""
     return {x.name for x in m.walk(node) if isinstance(x, m.Const)}

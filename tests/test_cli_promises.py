@@ -328,7 +328,7 @@ def test_explain_an_unknown_ref_suggests_norms_and_precedence_sentences(tmp_path
     j = run("explain", "--no-builtin", "--format", "json", "TA:22", "r.treaty", cwd=tmp_path)
     assert j.returncode == 2
     [d] = json.loads(j.stdout)["diagnostics"]
-    assert (d["code"], d["file"], d["line"]) == ("E229", None, None)
+    assert (d["code"], d["file"], d["line"]) == ("E301", None, None)
     assert d["message"] == "no norm or precedence sentence `TA:22`; did you mean `TA:2`?"
 
 

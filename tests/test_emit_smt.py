@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import treatycheck
 import z3
-from treatycheck.analysis import _Search
+from treatycheck.search.pair import PairSolver
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "european_security_treaty.treaty"
@@ -19,20 +19,20 @@ EXAMPLE = ROOT / "examples" / "european_security_treaty.treaty"
 def run_recorded(monkeypatch: pytest.MonkeyPatch, replace_solver: bool = False) -> tuple[str, list[str]]:
     """The emitted script and the engine's own answers, in the order asked."""
     answers: list[str] = []
-    check, decide = _Search.check, _Search.decide
+    check, decide = PairSolver.check, PairSolver.decide
 
-    def recorded(self: _Search, *formulas: z3.BoolRef) -> z3.CheckSatResult:
+    def recorded(self: PairSolver, *formulas: z3.BoolRef) -> z3.CheckSatResult:
         result = check(self, *formulas)
         answers.append(str(result))
         return result
 
-    def fresh_each_time(self: _Search, cand: object) -> object:
+    def fresh_each_time(self: PairSolver, cand: object) -> object:
         self._new_solver()  # what the search does after an `unknown`
         return decide(self, cand)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_Search, "check", recorded)
+    monkeypatch.setattr(PairSolver, "check", recorded)
     if replace_solver:
-        monkeypatch.setattr(_Search, "decide", fresh_each_time)
+        monkeypatch.setattr(PairSolver, "decide", fresh_each_time)
     emit: list[str] = []
     treatycheck.check(treatycheck.load([str(EXAMPLE)]), all_conflicts=True, emit=emit)
     return "".join(emit), answers

@@ -306,14 +306,15 @@ def test_no_snapshot_from_a_check_with_unknown_verdicts(tmp_path: Path) -> None:
     sources, users = gather_sources([str(register)], False)
     session = Session(str(cache), sources, users, (False, 10.0))
     world, reuse = session.load()
-    import treatycheck
-    from treatycheck.analysis import Analysis, Finding
+    from treatycheck.kinds import Verdict
+    from treatycheck.run import executor_for, run_check
+    from treatycheck.search.execute import CheckOptions
+    from treatycheck.search.result import Analysis, Finding
 
-    treatycheck.check(world, cache_dir=str(cache), reuse=reuse)
-    assert reuse.result is not None and reuse.result.findings
+    _, analysis = run_check(world, False, CheckOptions(cache_dir=str(cache)), executor_for(1), reuse)
+    assert analysis.findings
     n = world.norms[0]
-    reuse.result = Analysis([Finding("obligation-prohibition", n, n, "unknown")], 1)
-    session.save(world)
+    session.save(world, Analysis([Finding("obligation-prohibition", n, n, Verdict.UNKNOWN)], 1))
     assert _snapshots(cache) == []
 
 

@@ -15,6 +15,8 @@ import treatycheck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from treatycheck.analysis import analyse
+from treatycheck.run import executor_for
+from treatycheck.search.execute import CheckOptions
 from treatycheck.symmetry import PairClasses
 
 STATES = ["AA", "BB", "CC", "DD", "EE"]
@@ -67,7 +69,7 @@ def unshared(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def findings(world: treatycheck.World, jobs: int = 1) -> list[tuple]:
-    result = analyse(world, None, 30.0, jobs=jobs)
+    result = analyse(world, None, CheckOptions(timeout=30.0), executor_for(jobs))
     return [(f.kind, f.first.ref, f.second.ref, f.verdict, f.bearers, f.atoms, f.absent) for f in result.findings]
 
 
@@ -95,10 +97,10 @@ def test_classes_merge_pairs_and_save_queries(monkeypatch: pytest.MonkeyPatch) -
     pairs = [("permission-prohibition", "TBB:2", "TCC:1"), ("permission-prohibition", "TCC:2", "TDD:1")]
     keys = {classes.key(k, world.norm(a), world.norm(b)) for k, a, b in pairs}
     assert len(keys) == 1  # the same shape: two bilateral treaties sharing one state
-    shared = analyse(world, None, 30.0)
+    shared = analyse(world, None, CheckOptions(timeout=30.0))
     with monkeypatch.context() as patch:
         unshared(patch)
-        alone = analyse(world, None, 30.0)
+        alone = analyse(world, None, CheckOptions(timeout=30.0))
     assert [f.first.ref for f in shared.findings] == [f.first.ref for f in alone.findings]
     assert shared.queries < alone.queries
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..diagnostics import Diagnostic, TreatyError
 from ..files import FileError, read_bounded
 from ..model import Span
-from . import Conflict, Report, Summary
+from .data import Conflict, Report, Summary
 
 SCHEMA = "treatycheck/baseline/v2"
 OLD_SCHEMA = "treatycheck/baseline/v1"

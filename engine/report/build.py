@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from ..analysis import Analysis, Finding
 from ..evaluate import CHAIN_KINDS
+from ..kinds import MODALITY_WORDS, ConflictKind, Severity, Status
 from ..precedence import Resolution, resolve_pair
+from ..search.result import Analysis, Finding
 from ..tell import tell, written
 from ..world import Norm, World
-from . import Conflict, NormRef, Report, Scenario, Summary
-
-_VERB = {"obligation": "requires", "prohibition": "forbids", "permission": "permits", "right": "protects the right"}
+from .data import Conflict, NormRef, Report, Scenario, Summary
 
 
 def norm_ref(n: Norm) -> NormRef:
@@ -39,12 +38,12 @@ def conflict_id(kind: str, refs: list[str]) -> str:
     return "~".join(sorted(refs)) + "/" + kind
 
 
-def _severity(kind: str, verdict: str, res: Resolution) -> str:
+def _severity(kind: str, verdict: str, res: Resolution) -> Severity:
     if verdict == "unknown":
-        return "error"
-    if kind == "permission-prohibition":
-        return "warning"
-    return "warning" if res.status == "prevails" else "error"
+        return Severity.ERROR
+    if kind == ConflictKind.PERMISSION_PROHIBITION:
+        return Severity.WARNING
+    return Severity.WARNING if res.status == Status.PREVAILS else Severity.ERROR
 
 
 def _headline(f: Finding, res: Resolution) -> str:
@@ -80,14 +79,14 @@ def story(world: World, f: Finding) -> Scenario:
     parts += [f"it is not the case that {tell(world, a)}" for a in absent]
     split = len(w.steps) if w.first_steps < 0 else w.first_steps
     first_chain, second_chain = list(w.steps[:split]), list(w.steps[split:])
-    text = f"{f.first.ref} {_VERB[f.first.modality]}: {tell(world, w.first)}"
+    text = f"{f.first.ref} {MODALITY_WORDS[f.first.modality].verb}: {tell(world, w.first)}"
     for s in first_chain:
         text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
     if f.kind in CHAIN_KINDS:
         end = first_chain[-1].target if first_chain else w.first
         text += f"; {f.second.ref} forbids: {tell(world, end)}"
     else:
-        text += f"; {f.second.ref} {_VERB[f.second.modality]}: {tell(world, w.second)}"
+        text += f"; {f.second.ref} {MODALITY_WORDS[f.second.modality].verb}: {tell(world, w.second)}"
         for s in second_chain:
             text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
         text += f"; axiom {w.excludes} says these cannot both be done"

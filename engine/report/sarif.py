@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..diagnostics import Diagnostic
-from . import Conflict, NormRef, Report
+from ..kinds import ConflictKind
+from .data import Conflict, NormRef, Report
 
-_RULES = {
-    "obligation-prohibition": "An obligation cannot be done without doing a prohibited action.",
-    "obligation-obligation": "Two obligations cannot both be done.",
-    "right-prohibition": "A right cannot be exercised without doing a prohibited action.",
-    "right-obligation": "Exercising a right makes an obligation impossible.",
-    "permission-prohibition": "A permitted action is prohibited elsewhere.",
+_RULES: dict[ConflictKind, str] = {
+    ConflictKind.OBLIGATION_PROHIBITION: "An obligation cannot be done without doing a prohibited action.",
+    ConflictKind.OBLIGATION_OBLIGATION: "Two obligations cannot both be done.",
+    ConflictKind.RIGHT_PROHIBITION: "A right cannot be exercised without doing a prohibited action.",
+    ConflictKind.RIGHT_OBLIGATION: "Exercising a right makes an obligation impossible.",
+    ConflictKind.PERMISSION_PROHIBITION: "A permitted action is prohibited elsewhere.",
 }
 
 

@@ -12,11 +12,10 @@ import textwrap
 from collections.abc import Callable, Mapping
 
 from ..diagnostics import source_line
-from . import Conflict, NormRef, Report
+from ..kinds import MODALITY_WORDS
+from .data import Conflict, NormRef, Report
 
 Paint = Callable[[str, str], str]
-
-_ROLE = {"obligation": "obliges", "prohibition": "prohibits", "permission": "permits", "right": "grants the right"}
 
 
 def _plain(text: str, style: str) -> str:
@@ -43,7 +42,7 @@ def _snippet(n: NormRef, sources: Mapping[str, str], paint: Paint, marker: str) 
     width = max(1, (n.modality_end_column or col + 1) - col)
     out.append(f"{pad} {paint('|', 'blue')}")
     out.append(f"{gutter.rjust(len(pad))} {paint('|', 'blue')} {src}")
-    label = f"{n.ref} {_ROLE[n.modality]}"
+    label = f"{n.ref} {MODALITY_WORDS[n.modality].role}"
     out.append(f"{pad} {paint('|', 'blue')} {' ' * (col - 1)}{paint('^' * width + ' ' + label, 'bold')}")
     return out
 

@@ -1,13 +1,15 @@
-"""Spreading the solver's work over worker processes (``--jobs N``).
+"""Spreading the search over worker processes (``--jobs N``): the ``Pool`` executor.
 
-``Workers(world, jobs)`` starts the processes (``spawn``) as soon as the world is
-known, sending it once, pickled small (:meth:`World.for_solving`) into a temporary
-file, so that they boot while the candidate pairs are built. ``analyse_parallel(world, pairs, ...,
-workers) -> Analysis`` then deals them batches: one pair of each symmetry class
-first (:func:`treatycheck.analysis.by_class`), in contiguous runs of the canonical
-order handed to whichever worker is free, which keeps each worker's compiled norms
-and memo effective. Z3 objects never cross a process. Findings come back as refs,
-are merged and sorted, so the output is the same whatever the number of jobs.
+``Pool(jobs)``: :meth:`Pool.start` starts the processes (``spawn``) as soon as the
+world is known, sending it once, pickled small (:meth:`World.for_solving`) into a
+temporary file, so that they boot while the candidate pairs are built. Each round
+of the plan is then dealt out in batches: contiguous runs of the canonical order
+handed to whichever worker is free, which keeps each worker's compiled norms and
+memo effective (a worker keeps one :class:`~treatycheck.search.examine.Examiner`
+from batch to batch). Z3 objects never cross a process. Findings come back as
+refs, are merged and sorted, so the output is the same whatever the number of jobs.
+With too little work to share (a snapshot re-check, a single pair) the pairs are
+examined in this process.
 """
 
 from __future__ import annotations
@@ -21,20 +23,22 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 
-from . import safepickle
-from .analysis import Analysis, Finding, analyse_pairs, by_class, findings_from, rows
-from .index import Candidate
-from .interrupt import checkpoint
-from .model import without_spans
-from .world import World
+from .. import safepickle
+from ..index import ChainIndex
+from ..interrupt import checkpoint
+from ..model import without_spans
+from ..world import World
+from .examine import Examiner
+from .execute import CheckOptions, Progress, Serial, batch_size, batches
+from .result import Analysis, Pair, from_rows, merged, to_rows
 
 _WORLD: World | None = None
-_SEARCH: object | None = None
+_EXAMINER: Examiner | None = None
 
 
 def _init(path: str) -> None:
@@ -55,19 +59,16 @@ def _ready() -> None:
     """A no-op: submitting it makes the pool start a worker."""
 
 
-def _work(args: tuple[list[tuple[str, str, str]], float, str | None, float | None]) -> tuple[list[tuple], int]:
-    """One batch of pairs, examined by this worker's long-lived search (its compiled
-    norms and its memo carry over from batch to batch)."""
-    global _SEARCH
+def _work(args: tuple[list[Pair], float, str | None, float | None]) -> tuple[list[tuple], int]:
+    """One batch of pairs, examined by this worker's long-lived examiner (its
+    compiled norms and its memo carry over from batch to batch)."""
+    global _EXAMINER
     pairs, timeout, cache_dir, stop_at = args
     assert _WORLD is not None
-    if _SEARCH is None:
-        from .analysis import _Search
-        from .cache import VerdictCache
-
-        _SEARCH = _Search(_WORLD, timeout, None, VerdictCache(cache_dir, _WORLD) if cache_dir else None)
-    analysis = analyse_pairs(_WORLD, pairs, timeout, cache_dir, search=_SEARCH, stop_at=stop_at)  # type: ignore[arg-type]
-    return rows(analysis), analysis.queries
+    if _EXAMINER is None:
+        _EXAMINER = Examiner(_WORLD, timeout, cache_dir)
+    analysis = _EXAMINER.run(pairs, len(pairs), stop_at)
+    return to_rows(analysis.findings), analysis.queries
 
 
 _HIDDEN = object()
@@ -161,24 +162,45 @@ class Workers:
             pass
 
 
-def analyse_parallel(
-    world: World,
-    pairs: list[Candidate],
-    timeout: float,
-    workers: Workers,
-    cache_dir: str | None,
-    progress: Callable[[int, int], None] | None = None,
-    deadline: float | None = None,
-) -> Analysis:
-    """The same analysis as the serial one, over the worker processes."""
-    import time
+class Pool:
+    """The executor over ``jobs`` worker processes (see the module docstring)."""
 
-    stop_at = None if deadline is None else time.time() + deadline
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.workers: Workers | None = None
+        self.serial = Serial()  # for too little work to share
+        self.world: World | None = None
+        self.options = CheckOptions()
 
-    def submit(batch: list[tuple[str, str, str]]) -> object:
-        return workers.pool.submit(_work, (batch, timeout, cache_dir, stop_at))
+    def start(self, world: World, options: CheckOptions, chains: ChainIndex, soon: bool = True) -> None:
+        self.world, self.options = world, options
+        self.serial.start(world, options, chains)
+        if soon and self.jobs > 1 and len(world.norms) > 1:
+            self.workers = Workers(world, self.jobs)  # they boot while the pairs are built
 
-    def gather(futures: list, first_round: bool) -> Analysis:
+    def run(
+        self,
+        pairs: Iterable[Pair],
+        total: int,
+        first_round: bool = True,
+        stop_at: float | None = None,
+        progress: Progress | None = None,
+    ) -> Analysis:
+        if self.workers is not None and total <= 1:  # too little work to share: stop them unwaited
+            self.workers.abort()
+            self.workers = None
+        if self.workers is None:
+            return self.serial.run(pairs, total, first_round, stop_at, progress)
+        workers, world, options = self.workers, self.world, self.options
+        assert world is not None
+        parts = workers.jobs * 48
+        if not first_round:
+            pairs = list(pairs)
+        size = batch_size(total, first_round, parts, None if first_round else len(pairs))  # type: ignore[arg-type]
+        futures: list[Future] = [
+            workers.pool.submit(_work, (batch, options.timeout, options.cache_dir, stop_at))
+            for batch in batches(pairs, size)
+        ]
         results = []
         for future in futures:
             while True:
@@ -193,10 +215,19 @@ def analyse_parallel(
                 except BrokenProcessPool:
                     checkpoint()  # a worker killed by the same Ctrl-C: report the interrupt
                     raise
-        findings: list[Finding] = []
-        for data, _ in results:
-            findings += findings_from(world, data)
-        return Analysis(findings, sum(q for _, q in results))
+        return merged(*(Analysis(from_rows(world, data), queries) for data, queries in results))
 
-    # more batches than workers: a worker that finishes early takes the next one
-    return by_class(world, pairs, submit, gather, workers.jobs * 48)
+    def script(self) -> str | None:
+        return None
+
+    def close(self) -> None:
+        self.serial.close()
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+
+    def abort(self) -> None:
+        self.serial.abort()
+        if self.workers is not None:
+            self.workers.abort()
+            self.workers = None

@@ -1,0 +1,142 @@
+"""What every phase of the resolver shares: the error sink and the name lookups.
+
+``Errors()`` collects diagnostics in the order the phases find them (nothing is
+raised until every phase has run, so a user fixes a file in one round).
+``Names(entities, groups, predicates, treaty_ids, errs)`` answers "is this a
+declared entity / group / treaty / predicate?" and, when it is not, reports the
+error with a "did you mean" hint. Nothing here reads syntax beyond a name and a
+:class:`~treatycheck.model.Span`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from . import model as m
+from .diagnostics import Diagnostic, Related, did_you_mean
+from .world import Entity, Group, Predicate
+
+
+class Errors:
+    """The diagnostics found so far, errors and warnings, in the order found."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def error(
+        self, code: str, message: str, span: m.Span, help: str | None = None, related: Iterable[Related] = ()
+    ) -> None:
+        self.items.append(Diagnostic(code, "error", message, span, tuple(related), help))
+
+    def warning(self, code: str, message: str, span: m.Span, help: str | None = None) -> None:
+        self.items.append(Diagnostic(code, "warning", message, span, (), help))
+
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+
+def report_unknown(errs: Errors, name: str, span: m.Span, pool: Collection[str], what: str) -> None:
+    """Report E200: ``name`` is no declared ``what``, with the closest name in ``pool``.
+
+    ``pool`` must be the same collection for every lookup of one kind: the hints
+    module keeps its work per pool object (see :mod:`treatycheck.hints`)."""
+    hint = did_you_mean(name, pool)
+    errs.error(
+        "E200",
+        f"unknown {what} `{name}`",
+        span,
+        f"did you mean `{hint}`?"
+        if hint
+        else f'declare it first (e.g. `state {name} "...".`)'
+        if what == "entity"
+        else None,
+    )
+
+
+class Names:
+    """Name lookups that report what is missing (with a suggestion).
+
+    Goes in: the declared entities, groups (members flattened), predicates and
+    treaty ids of the world being resolved, and the sink to report to. Each lookup
+    answers whether the name is of the kind asked for, reporting an error if not.
+    """
+
+    def __init__(
+        self,
+        entities: dict[str, Entity],
+        groups: dict[str, Group],
+        predicates: dict[str, Predicate],
+        treaty_ids: set[str],
+        errs: Errors,
+    ) -> None:
+        self.entities = entities
+        self.groups = groups
+        self.predicates = predicates
+        self.treaty_ids = treaty_ids
+        self.errs = errs
+
+    def entity(self, name: str, span: m.Span) -> bool:
+        if name in self.entities:
+            return True
+        if name in self.groups:
+            self.errs.error(
+                "E218",
+                f"`{name}` is a group, not an entity",
+                span,
+                f"a group names a set of entities; test membership with `X in {name}`",
+            )
+            return False
+        report_unknown(self.errs, name, span, self.entities, "entity")
+        return False
+
+    def group(self, name: str, span: m.Span) -> bool:
+        if name in self.groups:
+            return True
+        if name in self.entities:
+            self.errs.error(
+                "E219",
+                f"`{name}` is a state, not an organization or group",
+                span,
+                f"to compare with one entity write `X is {name}`",
+            )
+            return False
+        hint = did_you_mean(name, self.groups)
+        self.errs.error(
+            "E200", f"unknown organization or group `{name}`", span, f"did you mean `{hint}`?" if hint else None
+        )
+        return False
+
+    def treaty(self, name: str, span: m.Span) -> bool:
+        if name in self.treaty_ids:
+            return True
+        hint = did_you_mean(name, self.treaty_ids)
+        self.errs.error(
+            "E202",
+            f"unknown treaty `{name}`",
+            span,
+            f"did you mean `{hint}`?"
+            if hint
+            else "every treaty named must be in the files read (or the built-in library)",
+        )
+        return False
+
+    def predicate(self, name: str, span: m.Span) -> Predicate | None:
+        pred = self.predicates.get(name)
+        if pred is None and name in m.KEYWORDS:
+            self.errs.error(
+                "E210",
+                f"`{name}` is a keyword, not a predicate",
+                span,
+                "conditions and actions use declared predicates; keywords cannot name one",
+            )
+        elif pred is None:
+            hint = did_you_mean(name, self.predicates)
+            self.errs.error(
+                "E201",
+                f"unknown predicate `{name}`",
+                span,
+                f"did you mean `{hint}`?"
+                if hint
+                else f"declare it as an action, fact or judgement (e.g. `fact {name}(x).`)",
+            )
+        return pred

@@ -1,0 +1,211 @@
+"""The treaty phase of the resolver: treaty declarations to treaties and norms.
+
+``resolve_treaties_in(decls, names, states, errs) -> (treaties, norms)``. Goes in:
+the treaty declarations with their files (any order) and the names of the world
+they belong to. Comes out: each treaty with its parties, precedence clauses and
+article ids, in id order, and the norms of its articles in the order written.
+Within one treaty the stages are:
+
+- the header: options given twice (E222), the date (E223);
+- the parties, through ``members of`` and ``all states`` (E218, E200, E219);
+- the articles (E211 one id twice), each sentence getting its ref
+  (``TREATY:ARTICLE``, then ``#N`` from the second sentence on): a precedence
+  sentence becomes a clause (E228 ranks itself, E202 unknown treaty), a norm
+  sentence goes through :func:`resolve_norm`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from . import model as m
+from .diagnostics import Related
+from .kinds import Modality
+from .resolve_names import Errors, Names
+from .variables import VariableChecker
+from .world import Norm, PrecedenceClause, Treaty
+
+#: The header keywords that may each be given once (the keyword as written).
+_ONCE = ("signed", "kind")
+
+
+def resolve_treaties_in(
+    decls: Iterable[tuple[m.Treaty, str]], names: Names, states: frozenset[str], errs: Errors
+) -> tuple[list[Treaty], list[Norm]]:
+    """Resolve each treaty (in id order) with its norms. ``decls`` holds each id once."""
+    treaties: list[Treaty] = []
+    norms: list[Norm] = []
+    for decl, file in sorted(decls, key=lambda d: d[0].id):
+        treaty, treaty_norms = resolve_treaty(decl, file, names, states, errs)
+        treaties.append(treaty)
+        norms.extend(treaty_norms)
+    return treaties, norms
+
+
+def resolve_treaty(
+    decl: m.Treaty, file: str, names: Names, states: frozenset[str], errs: Errors
+) -> tuple[Treaty, list[Norm]]:
+    """One treaty declaration to the treaty and its norms (in the order written)."""
+    _check_header(decl, errs)
+    parties = _parties(decl, names, states, errs)
+    precedence: list[PrecedenceClause] = []
+    norms: list[Norm] = []
+    article_ids: list[str] = []
+    seen_articles: dict[str, m.Article] = {}
+    for art in decl.articles:
+        if art.id in seen_articles:
+            errs.error(
+                "E211",
+                f"article `{art.id}` appears twice in treaty `{decl.id}`",
+                art.span,
+                "give each article its own id (sentences of one article go in one `article` block)",
+                [Related(seen_articles[art.id].span, "first written here")],
+            )
+            continue
+        seen_articles[art.id] = art
+        article_ids.append(art.id)
+        for n, sent in enumerate(art.sentences, 1):
+            ref = f"{decl.id}:{art.id}" + (f"#{n}" if n > 1 else "")
+            if isinstance(sent, m.Precedence):
+                precedence.append(_precedence(sent, ref, decl, names, errs))
+            else:
+                norms.append(resolve_norm(sent, ref, decl, art, n, file, parties, names, errs))
+    treaty = Treaty(
+        decl.id,
+        decl.title,
+        decl.signed,
+        decl.commitment,
+        parties,
+        tuple(precedence),
+        tuple(article_ids),
+        file,
+        decl.span,
+    )
+    return treaty, norms
+
+
+def _check_header(decl: m.Treaty, errs: Errors) -> None:
+    """E222 for an option given twice, E223 for a date that is no date.
+
+    The options are read from the node itself (filled by the parser), so a
+    treaty rebuilt with :func:`dataclasses.replace` keeps them."""
+    for keyword in _ONCE:
+        if sum(1 for written, _, _ in decl.options if written == keyword) > 1:
+            errs.error("E222", f"`{keyword}` is given twice for treaty `{decl.id}`", decl.span)
+    if decl.signed is not None:
+        try:
+            datetime.date.fromisoformat(decl.signed)
+        except ValueError:
+            errs.error("E223", f"`{decl.signed}` is not a valid date", decl.span, "dates are written YYYY-MM-DD")
+
+
+def _parties(decl: m.Treaty, names: Names, states: frozenset[str], errs: Errors) -> frozenset[str]:
+    """The entities a treaty's party list names, groups expanded to their members."""
+    parties: set[str] = set()
+    for item in decl.parties:
+        if isinstance(item, m.PartyEntity):
+            if item.name in names.groups and item.name not in names.entities:
+                errs.error(
+                    "E218",
+                    f"`{item.name}` is a group, not an entity",
+                    item.span,
+                    f"to make its members parties write `members of {item.name}`",
+                )
+            elif names.entity(item.name, item.span):
+                parties.add(item.name)
+        elif isinstance(item, m.PartyMembersOf):
+            if names.group(item.name, item.span):
+                parties |= names.groups[item.name].members
+        else:
+            parties |= states
+    return frozenset(parties)
+
+
+def _precedence(sent: m.Precedence, ref: str, decl: m.Treaty, names: Names, errs: Errors) -> PrecedenceClause:
+    """A precedence sentence to a clause, checking the treaties it names."""
+    for other in sent.treaties:
+        if other == decl.id:
+            errs.error("E228", f"treaty `{decl.id}` cannot rank itself", sent.span)
+        else:
+            names.treaty(other, sent.span)
+    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties, sent.text, sent.span)
+
+
+def resolve_norm(
+    sent: m.Norm,
+    ref: str,
+    decl: m.Treaty,
+    art: m.Article,
+    index: int,
+    file: str,
+    parties: frozenset[str],
+    names: Names,
+    errs: Errors,
+) -> Norm:
+    """A norm sentence to a norm: its bearer (W300 when it binds no party), its
+    action (E209 ``take any action`` as an obligation), and its condition with
+    ``unless U`` folded in as ``and not U``; the variables are checked and placed
+    by :class:`~treatycheck.variables.VariableChecker`."""
+    checker = VariableChecker(names, errs, treaty=decl.id)
+    subject = sent.subject
+    bearer: m.Var | m.Const
+    group: str | None = None
+    if isinstance(subject, m.NamedBearer):
+        bearer = m.Const(subject.name, subject.span)
+        if names.entity(subject.name, subject.span) and subject.name not in parties:
+            errs.warning(
+                "W300",
+                f"`{subject.name}` is not a party to `{decl.id}`, so `{ref}` never binds it",
+                subject.span,
+                f"add `{subject.name}` to the parties of `{decl.id}`, or name a party",
+            )
+    else:
+        bearer = m.Var(subject.var, subject.span)
+        checker.bind_own(subject.var, "entity", subject.span)
+        if isinstance(subject, m.EachMember):
+            group = subject.group
+            if names.group(subject.group, subject.span) and not (names.groups[subject.group].members & parties):
+                errs.warning(
+                    "W300",
+                    f"no member of `{subject.group}` is a party to `{decl.id}`, so `{ref}` never binds anyone",
+                    subject.span,
+                )
+
+    action = sent.action
+    if isinstance(action, m.AnyAction):
+        if sent.modality == Modality.OBLIGATION:
+            errs.error(
+                "E209",
+                "`take any action` cannot be an obligation",
+                action.span,
+                "an obligation names what must be done; use `shall not`, `may` or `has the right to`",
+            )
+        checker.bind_own(action.var, "action", action.span)
+    else:
+        checker.norm_action(action, bearer)
+
+    condition = sent.condition
+    if sent.unless is not None:
+        unless = m.Not(sent.unless, sent.unless.span)
+        condition = unless if condition is None else m.And((condition, unless), condition.span)
+    if condition is not None:
+        checker.condition(condition, own_scope=True)
+    variables, condition = checker.finish_norm(condition, bearer)
+    return Norm(
+        ref=ref,
+        treaty=decl.id,
+        article=art.id,
+        sentence=index,
+        modality=sent.modality,
+        bearer=bearer,
+        bearer_group=group,
+        action=action,
+        condition=condition,
+        variables=variables,
+        text=sent.text,
+        file=file,
+        commitment=decl.commitment,
+        span=sent.span,
+        modality_span=sent.modality_span,
+    )

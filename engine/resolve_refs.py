@@ -1,0 +1,69 @@
+"""The expectation phase of the resolver: ``expect`` sentences to expectations.
+
+``check_expectations(expects, treaties, norms, names, errs) -> list[Expectation]``.
+Goes in: the ``expect`` sentences with their files, and the treaties and norms
+already resolved (an ``expect`` may name any article or sentence of any file).
+Comes out: one :class:`~treatycheck.world.Expectation` per sentence, in the order
+given, after checking that every ref names a treaty (E202), an article of it and a
+sentence of that article (E229), and that a winner is named only with
+``resolved prevails`` (E231) and is a treaty (E202).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import model as m
+from .diagnostics import did_you_mean
+from .resolve_names import Errors, Names
+from .world import Expectation, Norm, Treaty
+
+
+def check_expectations(
+    expects: Iterable[tuple[m.Expect, str]],
+    treaties: Iterable[Treaty],
+    norms: Iterable[Norm],
+    names: Names,
+    errs: Errors,
+) -> list[Expectation]:
+    """Check each ``expect`` sentence against the resolved treaties and norms."""
+    treaties = list(treaties)
+    article_sets = {t.id: set(t.articles) for t in treaties}
+    sentence_refs = {n.ref for n in norms} | {c.ref for t in treaties for c in t.precedence}
+    expectations = []
+    for exp, file in expects:
+        if exp.kind == "consistent":
+            names.treaty(exp.refs[0], exp.span)
+        else:
+            for ref in exp.refs:
+                _check_ref(ref, exp.span, article_sets, sentence_refs, errs)
+        if exp.winner is not None:
+            names.treaty(exp.winner, exp.span)
+            if exp.status != "prevails":
+                errs.error("E231", f"a winner is named only with `resolved prevails`, not `{exp.status}`", exp.span)
+        expectations.append(Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span))
+    return expectations
+
+
+def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences: set[str], errs: Errors) -> None:
+    """``TREATY:ARTICLE[#N]`` must name a treaty, one of its articles and (with
+    ``#N``) one of that article's sentences; ``#1`` is the article's own ref."""
+    tid, _, rest = ref.partition(":")
+    art, _, num = rest.partition("#")
+    if tid not in articles:
+        hint = did_you_mean(tid, articles)
+        errs.error("E202", f"`{ref}` names unknown treaty `{tid}`", span, f"did you mean `{hint}`?" if hint else None)
+    elif art not in articles[tid]:
+        hint = did_you_mean(art, articles[tid])
+        errs.error(
+            "E229",
+            f"treaty `{tid}` has no article `{art}`",
+            span,
+            f"did you mean `{tid}:{hint}`?"
+            if hint
+            else f"its articles: {', '.join(sorted(articles[tid]))}"
+            if articles[tid]
+            else f"treaty `{tid}` has no articles",
+        )
+    elif num and ref not in sentences and not (num == "1" and f"{tid}:{art}" in sentences):
+        errs.error("E229", f"article `{tid}:{art}` has no sentence {num}", span)
