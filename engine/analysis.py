@@ -62,8 +62,6 @@ def analyse(
         raise
     executor.close()
     result = merged(Analysis(todo.known), first, second)
-    if snapshot is not None:
-        result.findings = [snapshot.restored(f) for f in result.findings]
     result.chains_cut = TOO_MANY_CHAINS in chains.truncated
     result.smt = smt
     return result

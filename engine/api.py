@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import model as m
@@ -115,5 +114,4 @@ def check_files(
     report, analysis = run_check(world, all_conflicts, options, executor_for(jobs, scheduler), reuse)
     if session is not None:
         session.save(world, analysis)
-        report = replace(report, world=session.complete(world))
     return report

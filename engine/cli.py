@@ -275,7 +275,7 @@ def check(  # type: ignore[no-untyped-def]
             from .report.html import render_html
 
             # the page shows the whole world: every norm with its text and position
-            write_output(render_html(report, session.complete(world) if session else world), output)
+            write_output(render_html(report, world), output)
         elif fmt == "sarif":
             data = to_sarif(report, world.user_files)
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
@@ -321,9 +321,9 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
                         "ref": n.ref,
                         "modality": n.modality,
                         "file": n.file,
-                        "line": n.span.line,
-                        "column": n.span.column,
-                        "text": n.text,
+                        "line": world.source_map.norm(n.ref).span.line,
+                        "column": world.source_map.norm(n.ref).span.column,
+                        "text": world.source_map.norm(n.ref).text,
                         "variables": [list(v) for v in n.variables],
                         "logic": logic(world, n),
                         "english": english(world, n),
@@ -336,7 +336,7 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
             out = []
             for n in shown:
                 out.append(
-                    f"{n.ref}  ({n.file}:{n.span.line}:{n.span.column})\n  logic: {logic(world, n)}\n  words: {english(world, n)}"
+                    f"{n.ref}  ({n.file}:{_at(world, n.ref)})\n  logic: {logic(world, n)}\n  words: {english(world, n)}"
                 )
             out.append(
                 f"{len(shown)} norm{'s' if len(shown) != 1 else ''} in {len(world.user_files)} file{'s' if len(world.user_files) != 1 else ''}: ok"
@@ -345,6 +345,12 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[
         return 0
 
     _guard(run, fmt, output)
+
+
+def _at(world: World, ref: str, kind: str = "norm") -> str:
+    """``LINE:COLUMN`` where the sentence ``ref`` is written."""
+    span = world.source_map.span(kind, ref)
+    return f"{span.line}:{span.column}"
 
 
 def _unknown_ref(world: World, ref: str) -> TreatyError:
@@ -392,7 +398,7 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
             data = {
                 "schema": "treatycheck/explain/v1",
                 "norms": [
-                    {"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": n.text}
+                    {"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": world.source_map.norm(n.ref).text}
                     for n in norms
                 ],
                 "precedence": [
@@ -401,10 +407,10 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
                         "treaty": c.treaty,
                         "kind": c.kind,
                         "treaties": list(c.treaties),
-                        "text": c.text,
-                        "file": c.span.file,
-                        "line": c.span.line,
-                        "column": c.span.column,
+                        "text": world.source_map.place("precedence", c.ref).text,
+                        "file": world.source_map.span("precedence", c.ref).file,
+                        "line": world.source_map.span("precedence", c.ref).line,
+                        "column": world.source_map.span("precedence", c.ref).column,
                         "english": f"{c.ref} {precedence_words(world, c)}.",
                         "decides": [k.id for k in decides[c.ref]],
                     }
@@ -418,13 +424,13 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
         out = []
         for n in norms:
             out.append(
-                f"{paint(n.ref, 'bold')}  ({n.file}:{n.span.line}:{n.span.column})\n  text:  {n.text}\n"
+                f"{paint(n.ref, 'bold')}  ({n.file}:{_at(world, n.ref)})\n  text:  {world.source_map.norm(n.ref).text}\n"
                 f"  logic: {logic(world, n)}\n  words: {english(world, n)}"
             )
         for c in clauses:
             count = len(decides[c.ref])
             out.append(
-                f"{paint(c.ref, 'bold')}  ({c.span.file}:{c.span.line}:{c.span.column})\n  text:  {c.text}\n"
+                f"{paint(c.ref, 'bold')}  ({world.source_map.span('precedence', c.ref).file}:{_at(world, c.ref, 'precedence')})\n  text:  {world.source_map.place('precedence', c.ref).text}\n"
                 f"  kind:  {c.kind}\n  words: {c.ref} {precedence_words(world, c)}.\n"
                 f"  decides: {count} conflict{'s' if count != 1 else ''}"
             )

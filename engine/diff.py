@@ -159,7 +159,7 @@ def compare_articles(old: World, new: World, timeout: float = 10.0) -> tuple[Art
     changed_preds = _changed_predicates(old, new)
     for ref in sorted(set(a) | set(b)):
         x, y = a.get(ref), b.get(ref)
-        texts = {"old_text": getattr(x, "text", None), "new_text": getattr(y, "text", None)}
+        texts = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
         if x is None:
             changes.append(ArticleChange(ref, "added", **texts))
         elif y is None:
@@ -178,8 +178,17 @@ def compare_articles(old: World, new: World, timeout: float = 10.0) -> tuple[Art
         merged, rename_old, rename_new = merge(old, new)
         results = compare_norms(merged, [(rename_old(x), rename_new(y)) for _, x, y in pairs], timeout)
         for (ref, x, y), (change, scenario) in zip(pairs, results, strict=True):
-            changes.append(ArticleChange(ref, change, scenario=scenario, old_text=x.text, new_text=y.text))
+            texts = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
+            changes.append(ArticleChange(ref, change, scenario=scenario, **texts))
     return tuple(sorted(changes, key=lambda c: c.ref))
+
+
+def _text(world: World, ref: str, sentence: object) -> str | None:
+    """The words of a sentence (a norm or a precedence sentence) as written; None
+    when the version has no such sentence."""
+    if sentence is None:
+        return None
+    return world.source_map.place("norm" if isinstance(sentence, Norm) else "precedence", ref).text
 
 
 def _changed_predicates(old: World, new: World) -> set[str]:

@@ -1,9 +1,10 @@
 """Re-checking an edited register from the previous check's snapshot.
 
 A check that keeps a verdict cache also leaves a *snapshot* of what it checked in
-the cache directory: the world (slim: no positions, no texts), the texts and
-positions of its norms, its warnings, the SHA-256 of every file it read, and the
-conflicts it found, pair by pair.
+the cache directory: the world as it is (a world has no positions), its source
+map as plain data (where every declaration and sentence is written, with the
+words), its warnings and ``expect`` sentences, the SHA-256 of every file it read,
+and the conflicts it found, pair by pair.
 
 ``Session(cache_dir, sources, user_files, options).load() -> (World, Reuse)``. The
 next check of the same files reads them all and compares their digests with the
@@ -16,7 +17,8 @@ pairs with a norm that is new or says something new are examined
 (:class:`Reuse`); every other pair keeps the snapshot's verdict, which is what
 the verdict cache would answer for it. Anything else (another file changed, a file
 added or renamed, a declaration edited, an error) falls back to the full check.
-The report is the one the full check would give.
+The report is the one the full check would give: the world's source map is the
+snapshot's for the unchanged files and the changed files' own.
 
 A snapshot is found by the names of the files read and the options, but nothing
 is reused on that account: each file is compared by content. It is a pickle
@@ -46,11 +48,11 @@ from .interrupt import checkpoint
 from .loader import build_world, gather_sources, parse_sources
 from .resolve import diagnostic_order, resolve_treaties
 from .search.result import Analysis, Finding, Pair, from_rows, to_rows
-from .world import Norm, Treaty, World
+from .sourcemap import SourceMap
+from .world import Treaty, World
 
 FORMAT = "treatycheck/snapshot/v2"
 
-_Position = tuple[Any, ...]
 
 
 @dataclass
@@ -61,13 +63,11 @@ class Reuse:
     ``changed`` holds the refs of the norms to examine afresh: every pair with one
     of them is solved (or looked up in the verdict cache); every other pair keeps
     its finding from ``previous`` (none: no conflict). None means no snapshot
-    applies and every pair is examined. ``positions`` gives the text and positions
-    of the norms the world holds without them.
+    applies and every pair is examined.
     """
 
     changed: frozenset[str] | None = None
     previous: dict[Pair, tuple] = field(default_factory=dict)
-    positions: dict[str, _Position] = field(default_factory=dict)
 
     def known(self, world: World, pair: Pair) -> tuple[bool, Finding | None]:
         """The snapshot's answer for ``pair``, unless one of its norms changed."""
@@ -78,16 +78,6 @@ class Reuse:
             return False, None
         row = self.previous.get(pair)
         return True, None if row is None else from_rows(world, [row])[0]
-
-    def restore(self, n: Norm) -> Norm:
-        """The norm with its text and positions (as read) for the report."""
-        if n.text or n.ref not in self.positions:
-            return n
-        text, span, modality = self.positions[n.ref]
-        return replace(n, text=text, span=m.Span(*span), modality_span=m.Span(*modality))
-
-    def restored(self, f: Finding) -> Finding:
-        return replace(f, first=self.restore(f.first), second=self.restore(f.second))
 
 
 def _code_fingerprint() -> str:
@@ -112,59 +102,8 @@ def _code_fingerprint() -> str:
 _CODE = _code_fingerprint()
 
 
-def _position(s: m.Span) -> _Position:
-    return (s.file, s.line, s.column, s.end_line, s.end_column, s.start_pos, s.end_pos, s.breadcrumb)
-
-
-#: What a world declares or holds at a position: (kind, World field, name attribute).
-_DECLARED = (
-    ("entity", "entities", "name"),
-    ("group", "groups", "name"),
-    ("predicate", "predicates", "name"),
-    ("axiom", "axioms", "name"),
-    ("assumption", "assumptions", "name"),
-    ("treaty", "treaties", "id"),
-)
-
-
-def _places(world: World) -> dict[tuple[str, str], _Position]:
-    """Where each declaration and treaty is written, for those the world holds with
-    positions (a snapshot's world holds none)."""
-    return {
-        (kind, getattr(x, name)): _position(x.span)
-        for kind, attr, name in _DECLARED
-        for x in getattr(world, attr)
-        if x.span != m.NO_SPAN
-    }
-
-
-def _placed(world: World, places: dict[tuple[str, str], _Position]) -> World:
-    """The world with its declarations and treaties put back where they are written
-    (warnings and the HTML report point at them)."""
-
-    def put(kind: str, x: Any, name: str) -> Any:
-        where = places.get((kind, getattr(x, name)))
-        return replace(x, span=m.Span(*where)) if where is not None and x.span == m.NO_SPAN else x
-
-    placed: dict[str, Any] = {
-        attr: tuple(put(kind, x, name) for x in getattr(world, attr)) for kind, attr, name in _DECLARED
-    }
-    return replace(world, **placed)
-
-
-def _norm_position(n: Norm) -> _Position:
-    """A norm's text and positions, as :meth:`Reuse.restore` puts them back."""
-    return (n.text, _position(n.span), _position(n.modality_span))
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _bare(n: Norm) -> Norm:
-    """A norm as the snapshot's world holds it: no text, no positions (pickling
-    under ``without_spans`` drops those inside its clauses)."""
-    return replace(n, text="", span=m.NO_SPAN, modality_span=m.NO_SPAN)
 
 
 def _well_formed(meta: object) -> bool:
@@ -178,8 +117,7 @@ def _well_formed(meta: object) -> bool:
         "treaty_only": frozenset,
         "expectations": tuple,
         "warnings": tuple,
-        "positions": dict,
-        "places": dict,
+        "places": list,
         "findings": dict,
     }
     if any(not isinstance(meta.get(key), kind) for key, kind in kinds.items()):
@@ -224,7 +162,6 @@ class Session:
         self.path = os.path.join(cache_dir, "snapshots", hashlib.sha256(locator.encode()).hexdigest() + ".pickle")
         self.reuse = Reuse()
         self.treaty_only: frozenset[str] = frozenset()
-        self.places: dict[tuple[str, str], _Position] = {}
 
     @classmethod
     def of(cls, paths: Sequence[str], builtin: bool, against: Sequence[str], cache_dir: str, options: tuple) -> Session:
@@ -290,7 +227,7 @@ class Session:
         resolved = resolve_treaties(modules, old)
         if resolved is None:
             return None
-        treaties, norms, warnings = resolved
+        treaties, norms, warnings, places = resolved
         files = set(changed)
         old_norms = {n.ref: n for n in old.norms if n.file in files}
         if meta["expectations"] and set(old_norms) != {n.ref for n in norms}:
@@ -303,7 +240,7 @@ class Session:
         before = sorted((header(t) for t in old.treaties if t.file in files), key=lambda t: t.id)
         if sorted((header(t) for t in treaties), key=lambda t: t.id) != before:
             return None  # a treaty's id, title, date, kind, parties or precedence changed
-        fresh = frozenset(n.ref for n in norms if old_norms.get(n.ref) != replace(n, text=""))
+        fresh = frozenset(n.ref for n in norms if old_norms.get(n.ref) != n)
         kept = [n for n in old.norms if n.file not in files]
         treaty_ids = {t.id for t in treaties}
         world = replace(
@@ -317,20 +254,15 @@ class Session:
                     key=diagnostic_order,
                 )
             ),
-            sources=text,
+            # where everything is written: the snapshot's places outside the changed
+            # files, the changed files' own, and every file's text as read now
+            source_map=SourceMap.from_data(meta["places"], text)
+            .without_files(files)
+            .merged(SourceMap(places), texts=text),
         )
-        positions = {ref: p for ref, p in meta["positions"].items() if ref not in old_norms}
-        self.reuse = Reuse(fresh, meta["findings"], positions)
+        self.reuse = Reuse(fresh, meta["findings"])
         self.treaty_only = treaty_only
-        self.places = {k: p for k, p in meta["places"].items() if not (k[0] == "treaty" and k[1] in treaty_ids)}
-        return _placed(world, self.places)
-
-    def complete(self, world: World) -> World:
-        """The world with every norm's text and positions too, as a full load gives it
-        (a re-check keeps those only for the norms its report shows)."""
-        if self.reuse.changed is None:
-            return world
-        return replace(world, norms=tuple(self.reuse.restore(n) for n in world.norms))
+        return world
 
     # ---------------------------------------------------------------- saving
 
@@ -343,19 +275,6 @@ class Session:
         """
         if any(f.verdict != "proved" for f in result.findings):
             return
-        if self.reuse.changed is None:
-            slim = world.for_solving()
-            positions = {n.ref: _norm_position(n) for n in world.norms}
-        else:
-            slim = replace(
-                world,
-                norms=tuple(_bare(n) if n.text else n for n in world.norms),
-                expectations=(),
-                warnings=(),
-                sources={},
-            )
-            positions = dict(self.reuse.positions)
-            positions.update((n.ref, _norm_position(n)) for n in world.norms if n.text)
         meta = {
             "format": FORMAT,
             "digests": self.digests,
@@ -363,8 +282,7 @@ class Session:
             "treaty_only": self.treaty_only,
             "expectations": world.expectations,
             "warnings": world.warnings,
-            "positions": positions,
-            "places": {**self.places, **_places(world)},
+            "places": world.source_map.to_data(),
             "findings": {(row[0], row[1], row[2]): row for row in to_rows(result.findings)},
         }
         directory = os.path.dirname(self.path)
@@ -374,8 +292,12 @@ class Session:
             try:
                 with os.fdopen(fd, "wb") as fh:
                     body = pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL)
-                    with m.without_spans():
-                        body += pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
+                    # the world as it is (a pickled world leaves out its source map,
+                    # which the record above holds); expect sentences and warnings
+                    # are in that record too
+                    body += pickle.dumps(
+                        replace(world, expectations=(), warnings=()), protocol=pickle.HIGHEST_PROTOCOL
+                    )
                     fh.write(_header(body) + b"\n" + body)
                 # a Ctrl-C pressed during the check's last steps stops here, and the
                 # snapshot (only ever a saving of time) is not left half-made

@@ -9,8 +9,8 @@ later stage builds on these types.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, TypeVar
 
 from .kinds import Modality, ParamType
 
@@ -34,40 +34,6 @@ class Span:
 
 
 NO_SPAN = Span("<none>", 0, 0, 0, 0)
-
-
-def _no_span() -> Span:
-    return NO_SPAN
-
-
-class _WithoutSpans:
-    """Inside ``with without_spans():``, pickling in this thread writes every span
-    as NO_SPAN.
-
-    A worker process that only solves needs no positions, and spans are most of a
-    large world's pickle (they made sending a 10,000-norm world cost seconds).
-    """
-
-    local = threading.local()
-
-    def __enter__(self) -> None:
-        _WithoutSpans.local.depth = getattr(_WithoutSpans.local, "depth", 0) + 1
-
-    def __exit__(self, *exc: object) -> None:
-        _WithoutSpans.local.depth -= 1
-
-
-def without_spans() -> _WithoutSpans:
-    return _WithoutSpans()
-
-
-def _reduce_span(self: Span, protocol: int) -> object:
-    if getattr(_WithoutSpans.local, "depth", 0):
-        return (_no_span, ())
-    return object.__reduce_ex__(self, protocol)
-
-
-Span.__reduce_ex__ = _reduce_span  # type: ignore[assignment, method-assign]
 
 
 def _span() -> Span:
@@ -471,3 +437,40 @@ KEYWORDS = frozenset(
     treaties subject expect conflict no consistent resolved implies excludes deadlock
     unresolved""".split()
 )
+
+
+# ------------------------------------------------------------------ positions off
+
+_T = TypeVar("_T")
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+        _FIELDS[cls] = names
+    return names
+
+
+def bare(node: _T, table: dict[tuple, Any]) -> _T:
+    """``node`` without positions: every span inside it NO_SPAN.
+
+    Equal parts (every field equal, the ones equality ignores included) come out as
+    one object through ``table``, which the caller keeps for a whole world: a
+    register repeats its clauses, so a world of 10,000 norms holds under two
+    thousand distinct parts, and pickles small.
+    """
+    if isinstance(node, tuple):
+        items = tuple([bare(x, table) for x in node])
+        key: tuple = ("()", *[id(x) if isinstance(x, tuple) or _fields(type(x)) else x for x in items])
+        return table.setdefault(key, items)  # type: ignore[return-value]
+    names = _fields(type(node))
+    if not names:
+        return node
+    values = [NO_SPAN if n == "span" else bare(getattr(node, n), table) for n in names]
+    key = (type(node), *[id(v) if isinstance(v, tuple) or _fields(type(v)) else v for v in values])
+    found = table.get(key)
+    if found is None:
+        found = table[key] = type(node)(*values)
+    return found  # type: ignore[no-any-return]

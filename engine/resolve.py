@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from . import model as m
 from .diagnostics import Diagnostic, TreatyNameError
@@ -38,11 +39,13 @@ from .resolve_decls import (
     build_memberships,
     check_predicates,
     collect_declarations,
+    declaration_places,
     resolve_rules,
 )
 from .resolve_names import Errors, Names
 from .resolve_norms import resolve_treaties_in
 from .resolve_refs import check_expectations
+from .sourcemap import Key, Place, SourceMap
 from .world import Assumption, Axiom, Expectation, Norm, Predicate, Treaty, World
 
 
@@ -66,7 +69,7 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     predicates = check_predicates(decls.predicates, errs)
     members = build_memberships(decls.entities, errs)
     names = Names(members.entities, members.groups, predicates, set(decls.treaties), errs)
-    treaties, norms = resolve_treaties_in(decls.treaties.values(), names, members.states, errs)
+    treaties, norms, places = resolve_treaties_in(decls.treaties.values(), names, members.states, errs)
     axioms, assumptions = resolve_rules(decls.rules, names, errs)
     expectations = check_expectations(decls.expects, treaties, norms, names, errs)
     warnings = settle_diagnostics(errs, sources)
@@ -81,7 +84,7 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
         assumptions=assumptions,
         expectations=expectations,
         warnings=warnings,
-        sources=sources,
+        source_map=SourceMap({**declaration_places(decls), **places}, sources),
         user_files=user_files,
     )
     return add_chain_warnings(world)
@@ -89,14 +92,15 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
 
 def resolve_treaties(
     modules: Sequence[m.Module], world: World
-) -> tuple[list[Treaty], list[Norm], list[Diagnostic]] | None:
+) -> tuple[list[Treaty], list[Norm], list[Diagnostic], dict[Key, Place]] | None:
     """Resolve files that hold only treaties against an already checked ``world``.
 
     Goes in: modules whose every item is a treaty, and the world their treaties
     belong to (its declarations, groups and treaty ids). Comes out: the treaties,
-    their norms and the warnings about them, exactly as :func:`resolve` of the whole
-    would give them; None if a module holds anything else or any error is found
-    (the caller then resolves everything, which reports the errors in full).
+    their norms, the warnings about them and where each treaty and sentence is
+    written, exactly as :func:`resolve` of the whole would give them; None if a
+    module holds anything else or any error is found (the caller then resolves
+    everything, which reports the errors in full).
     """
     if any(not isinstance(item, m.Treaty) for mod in modules for item in mod.items):
         return None
@@ -108,10 +112,11 @@ def resolve_treaties(
     states = frozenset(e.name for e in world.entities if e.kind == "state")
     groups = {g.name: g for g in world.groups}
     names = Names(entities, groups, {p.name: p for p in world.predicates}, {t.id for t in world.treaties}, errs)
-    treaties, norms = resolve_treaties_in(decls, names, states, errs)
+    treaties, norms, places = resolve_treaties_in(decls, names, states, errs)
     if errs.has_errors():
         return None
-    return treaties, norms, errs.items
+    shared: dict[tuple, Any] = {}
+    return treaties, [semantic_norm(n, shared) for n in norms], errs.items, places
 
 
 def settle_diagnostics(errs: Errors, sources: dict[str, str]) -> list[Diagnostic]:
@@ -136,11 +141,14 @@ def assemble_world(
     assumptions: Iterable[Assumption],
     expectations: Iterable[Expectation],
     warnings: Sequence[Diagnostic],
-    sources: dict[str, str],
+    source_map: SourceMap,
     user_files: Collection[str] | None,
 ) -> World:
     """The checked parts as a world: everything sorted (by name, id, ref or place),
-    and each file with the ids of the treaties it holds."""
+    each file with the ids of the treaties it holds, and the clauses without
+    positions (:func:`treatycheck.model.bare`; where things are written is in
+    ``source_map``)."""
+    shared: dict[tuple, Any] = {}
     files_map: dict[str, list[str]] = {mod.file: [] for mod in modules}
     for tid, (_, file) in decls.treaties.items():
         files_map[file].append(tid)
@@ -148,16 +156,32 @@ def assemble_world(
     return World(
         entities=tuple(entities[n] for n in sorted(entities)),
         groups=tuple(groups[n] for n in sorted(groups)),
-        predicates=tuple(predicates[n] for n in sorted(predicates)),
-        axioms=tuple(sorted(axioms, key=lambda a: a.name)),
-        assumptions=tuple(sorted(assumptions, key=lambda a: a.name)),
+        predicates=tuple(replace(predicates[n], params=m.bare(predicates[n].params, shared)) for n in sorted(predicates)),
+        axioms=tuple(
+            replace(a, left=m.bare(a.left, shared), condition=m.bare(a.condition, shared), right=m.bare(a.right, shared))
+            for a in sorted(axioms, key=lambda a: a.name)
+        ),
+        assumptions=tuple(
+            replace(a, condition=m.bare(a.condition, shared)) for a in sorted(assumptions, key=lambda a: a.name)
+        ),
         treaties=tuple(sorted(treaties, key=lambda t: t.id)),
-        norms=tuple(sorted(norms, key=lambda n: n.ref)),
+        norms=tuple(semantic_norm(n, shared) for n in sorted(norms, key=lambda n: n.ref)),
         expectations=tuple(sorted(expectations, key=lambda e: (e.file, e.span.line, e.span.column))),
         files=tuple((f, tuple(sorted(ts))) for f, ts in sorted(files_map.items())),
         user_files=frozenset(user_files if user_files is not None else files_map),
         warnings=tuple(warnings),
-        sources=sources,
+        source_map=source_map,
+    )
+
+
+def semantic_norm(n: Norm, shared: dict[tuple, Any]) -> Norm:
+    """The norm's clauses without positions, equal parts shared through ``shared``."""
+    return replace(
+        n,
+        bearer=m.bare(n.bearer, shared),
+        action=m.bare(n.action, shared),
+        condition=m.bare(n.condition, shared),
+        variables=m.bare(n.variables, shared),
     )
 
 
@@ -172,7 +196,7 @@ def add_chain_warnings(world: World) -> World:
                 "W310",
                 "warning",
                 f"recursive axiom `{name}` is followed at most {RECURSION_CAP} times in a chain",
-                ax.span,
+                world.source_map.span("axiom", ax.name),
                 (),
                 "a conflict that needs a longer chain of this axiom is not searched; "
                 "write the longer consequences as axioms of their own if they matter",

@@ -24,6 +24,7 @@ from typing import TypeVar
 from . import model as m
 from .diagnostics import Related, did_you_mean
 from .resolve_names import Errors, Names, report_unknown
+from .sourcemap import Key, Place
 from .variables import VariableChecker
 from .world import Assumption, Axiom, Entity, Group, Predicate
 
@@ -139,7 +140,7 @@ def check_predicates(decls: dict[str, m.PredicateDecl], errs: Errors) -> dict[st
                         decl.span,
                         f"did you mean `{{{hint}}}`?" if hint else f"parameters: {', '.join(sorted(seen)) or 'none'}",
                     )
-        predicates[name] = Predicate(name, decl.kind, decl.params, decl.template, decl.span)
+        predicates[name] = Predicate(name, decl.kind, decl.params, decl.template)
     return predicates
 
 
@@ -160,7 +161,7 @@ def build_memberships(decls: dict[str, EntityDecl], errs: Errors) -> Memberships
     are expanded in name order, so loops and unknown members are reported in the
     same order whatever order the files declare them in."""
     entities = {
-        n: Entity(n, "state" if isinstance(d, m.StateDecl) else "organization", d.title, d.span)
+        n: Entity(n, "state" if isinstance(d, m.StateDecl) else "organization", d.title)
         for n, d in decls.items()
         if not isinstance(d, m.GroupDecl)
     }
@@ -170,7 +171,7 @@ def build_memberships(decls: dict[str, EntityDecl], errs: Errors) -> Memberships
     for name in sorted(group_like):
         _expand(name, group_like, entities, decls, flat, errs)
     groups = {
-        n: Group(n, "organization" if isinstance(d, m.OrganizationDecl) else "group", flat[n], d.span)
+        n: Group(n, "organization" if isinstance(d, m.OrganizationDecl) else "group", flat[n])
         for n, d in group_like.items()
     }
     return Memberships(entities, groups, states)
@@ -231,7 +232,7 @@ def resolve_rules(decls: dict[str, RuleDecl], names: Names, errs: Errors) -> tup
         else:
             checker.condition(rule.condition)
             variables = checker.finish_universal()
-            assumptions.append(Assumption(name, rule.condition, variables, rule.span))
+            assumptions.append(Assumption(name, rule.condition, variables))
     return axioms, assumptions
 
 
@@ -248,4 +249,20 @@ def _axiom(rule: m.AxiomDecl, checker: VariableChecker, errs: Errors) -> Axiom:
     if rule.condition is not None:
         checker.condition(rule.condition)
     variables = checker.finish_universal()
-    return Axiom(rule.name, rule.kind, rule.left, rule.condition, rule.right, variables, rule.span)
+    return Axiom(rule.name, rule.kind, rule.left, rule.condition, rule.right, variables)
+
+
+def declaration_places(decls: Declarations) -> dict[Key, Place]:
+    """Where each entity, group, predicate, axiom and assumption is declared (an
+    organization is both an entity and a group)."""
+    places: dict[Key, Place] = {}
+    for name, d in decls.entities.items():
+        if not isinstance(d, m.GroupDecl):
+            places[("entity", name)] = Place(d.span)
+        if isinstance(d, (m.OrganizationDecl, m.GroupDecl)):
+            places[("group", name)] = Place(d.span)
+    for name, p in decls.predicates.items():
+        places[("predicate", name)] = Place(p.span)
+    for name, r in decls.rules.items():
+        places[("axiom" if isinstance(r, m.AxiomDecl) else "assumption", name)] = Place(r.span)
+    return places

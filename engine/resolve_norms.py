@@ -23,6 +23,7 @@ from . import model as m
 from .diagnostics import Related
 from .kinds import Modality
 from .resolve_names import Errors, Names
+from .sourcemap import Key, Place
 from .variables import VariableChecker
 from .world import Norm, PrecedenceClause, Treaty
 
@@ -32,21 +33,25 @@ _ONCE = ("signed", "kind")
 
 def resolve_treaties_in(
     decls: Iterable[tuple[m.Treaty, str]], names: Names, states: frozenset[str], errs: Errors
-) -> tuple[list[Treaty], list[Norm]]:
-    """Resolve each treaty (in id order) with its norms. ``decls`` holds each id once."""
+) -> tuple[list[Treaty], list[Norm], dict[Key, Place]]:
+    """Resolve each treaty (in id order) with its norms, and where each treaty and
+    sentence is written. ``decls`` holds each id once."""
     treaties: list[Treaty] = []
     norms: list[Norm] = []
+    places: dict[Key, Place] = {}
     for decl, file in sorted(decls, key=lambda d: d[0].id):
-        treaty, treaty_norms = resolve_treaty(decl, file, names, states, errs)
+        treaty, treaty_norms = resolve_treaty(decl, file, names, states, errs, places)
         treaties.append(treaty)
         norms.extend(treaty_norms)
-    return treaties, norms
+    return treaties, norms, places
 
 
 def resolve_treaty(
-    decl: m.Treaty, file: str, names: Names, states: frozenset[str], errs: Errors
+    decl: m.Treaty, file: str, names: Names, states: frozenset[str], errs: Errors, places: dict[Key, Place]
 ) -> tuple[Treaty, list[Norm]]:
-    """One treaty declaration to the treaty and its norms (in the order written)."""
+    """One treaty declaration to the treaty and its norms (in the order written);
+    where the treaty and each of its sentences are written goes into ``places``."""
+    places[("treaty", decl.id)] = Place(decl.span)
     _check_header(decl, errs)
     parties = _parties(decl, names, states, errs)
     precedence: list[PrecedenceClause] = []
@@ -69,8 +74,10 @@ def resolve_treaty(
             ref = f"{decl.id}:{art.id}" + (f"#{n}" if n > 1 else "")
             if isinstance(sent, m.Precedence):
                 precedence.append(_precedence(sent, ref, decl, names, errs))
+                places[("precedence", ref)] = Place(sent.span, sent.text)
             else:
                 norms.append(resolve_norm(sent, ref, decl, art, n, file, parties, names, errs))
+                places[("norm", ref)] = Place(sent.span, sent.text, sent.modality_span)
     treaty = Treaty(
         decl.id,
         decl.title,
@@ -80,7 +87,6 @@ def resolve_treaty(
         tuple(precedence),
         tuple(article_ids),
         file,
-        decl.span,
     )
     return treaty, norms
 
@@ -129,7 +135,7 @@ def _precedence(sent: m.Precedence, ref: str, decl: m.Treaty, names: Names, errs
             errs.error("E228", f"treaty `{decl.id}` cannot rank itself", sent.span)
         else:
             names.treaty(other, sent.span)
-    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties, sent.text, sent.span)
+    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties)
 
 
 def resolve_norm(
@@ -203,9 +209,6 @@ def resolve_norm(
         action=action,
         condition=condition,
         variables=variables,
-        text=sent.text,
         file=file,
         commitment=decl.commitment,
-        span=sent.span,
-        modality_span=sent.modality_span,
     )

@@ -10,7 +10,7 @@ arguments of its choosing. Python's own :class:`pickle.Unpickler` imports any
 Here the only names a pickle may import are those of an explicit table of
 ``(module, qualified name)`` pairs, looked up as whole keys: the data classes of the
 modules that hold a world (frozen dataclasses whose constructors only store their
-fields) and the one helper that rebuilds a position-free span. Nothing is resolved
+fields) and the enumerations they hold. Nothing is resolved
 through attributes, so ``("treatycheck.loader", "os.system")`` is not a way to
 ``os.system``: it is simply not in the table. Containers (tuples, lists, dicts,
 sets, frozensets) need no import at the protocol this package writes.
@@ -34,7 +34,7 @@ _DATA_MODULES: tuple[ModuleType, ...] = (model, world, evaluate, diagnostics, ki
 
 def _table() -> dict[tuple[str, str], Any]:
     """The allowed names: every dataclass and enum class defined (not imported) at
-    the top level of the data modules, and ``model._no_span``."""
+    the top level of the data modules."""
     table: dict[tuple[str, str], Any] = {}
     for module in _DATA_MODULES:
         for obj in vars(module).values():
@@ -42,9 +42,6 @@ def _table() -> dict[tuple[str, str], Any]:
                 continue
             if dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum):
                 table[(obj.__module__, obj.__qualname__)] = obj
-    # Spans pickled inside ``model.without_spans()`` are written as a call to this
-    # function of no arguments, which returns the constant NO_SPAN.
-    table[(model.__name__, model._no_span.__name__)] = model._no_span
     # A qualified name with a dot would be a nested class: none is allowed.
     assert all("." not in name for _, name in table)
     return table

@@ -4,15 +4,22 @@ Plain frozen dataclasses (picklable, no Z3, no Lark), so a world can be sent to 
 worker process or cached. Entities, predicates and norms are kept in canonical
 (sorted) order so that everything built from a world is independent of the order
 in which files and declarations were read.
+
+The world is semantic: it says what the texts mean, never where. Its clauses carry
+no positions and its declarations and sentences no spans or wording; those are in
+the :class:`~treatycheck.sourcemap.SourceMap` the resolver builds beside it
+(``World.source_map``, which a pickled world leaves out).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from . import model as m
 from .diagnostics import Diagnostic
 from .kinds import Modality
+from .sourcemap import SourceMap
 
 
 @dataclass(frozen=True)
@@ -22,7 +29,6 @@ class Entity:
     name: str
     kind: str  # "state" | "organization"
     title: str | None
-    span: m.Span = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,6 @@ class Group:
     name: str
     kind: str  # "organization" | "group"
     members: frozenset[str]
-    span: m.Span = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,6 @@ class Predicate:
     kind: str
     params: tuple[m.Param, ...]
     template: str | None
-    span: m.Span = field(compare=False)
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -60,7 +64,6 @@ class Axiom:
     condition: m.Cond | None
     right: m.Call
     variables: tuple[tuple[str, str], ...]
-    span: m.Span = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,6 @@ class Assumption:
     name: str
     condition: m.Cond
     variables: tuple[tuple[str, str], ...]
-    span: m.Span = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,6 @@ class PrecedenceClause:
     treaty: str
     kind: str  # "prevails_all" | "prevails_over" | "subject_to"
     treaties: tuple[str, ...]
-    text: str
-    span: m.Span = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,6 @@ class Treaty:
     precedence: tuple[PrecedenceClause, ...]
     articles: tuple[str, ...]
     file: str
-    span: m.Span = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -121,11 +120,8 @@ class Norm:
     action: m.Call | m.AnyAction
     condition: m.Cond | None
     variables: tuple[tuple[str, str], ...]
-    text: str
     file: str
     commitment: bool
-    span: m.Span = field(compare=False)
-    modality_span: m.Span = field(compare=False)
 
     @property
     def action_name(self) -> str | None:
@@ -160,7 +156,12 @@ class World:
     files: tuple[tuple[str, tuple[str, ...]], ...]  # (file, treaty ids) sorted by file
     user_files: frozenset[str]
     warnings: tuple[Diagnostic, ...] = ()
-    sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    source_map: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
+
+    @property
+    def sources(self) -> Mapping[str, str]:
+        """The text of every file read, by name (the source map's)."""
+        return self.source_map.texts
 
     # Lookups are built lazily and not pickled with the world.
     def _index(self) -> dict[str, object]:
@@ -177,37 +178,16 @@ class World:
         return cache
 
     def __getstate__(self) -> dict[str, object]:
+        # a pickled world is the semantic one: lookups are rebuilt, and positions
+        # (the source map) are the business of whoever shows them
         state = dict(self.__dict__)
-        state.pop("_cache", None)
-        state.pop("_symmetry", None)
+        for name in ("_cache", "_symmetry", "source_map"):
+            state.pop(name, None)
         return state
 
-    def for_solving(self) -> World:
-        """A copy with only what the solver's side needs, for sending to workers:
-        no sources, positions, texts, warnings or expectations, and equal clause
-        parts shared (registers repeat model clauses), so that it pickles small.
-        Verdicts computed on it are those of this world; findings are mapped back
-        by ref."""
-        shared: dict[object, object] = {}
-
-        def one(x: object) -> object:
-            return shared.setdefault(x, x)
-
-        norms = tuple(
-            replace(
-                n,
-                bearer=one(n.bearer),
-                action=one(n.action),
-                condition=one(n.condition),
-                variables=one(n.variables),
-                text="",
-                span=m.NO_SPAN,
-                modality_span=m.NO_SPAN,
-            )
-            for n in self.norms
-        )
-        treaties = tuple(replace(t, parties=one(t.parties), span=m.NO_SPAN) for t in self.treaties)
-        return replace(self, norms=norms, treaties=treaties, expectations=(), warnings=(), sources={})
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("source_map", SourceMap())
 
     def entity(self, name: str) -> Entity:
         return self._index()["entity"][name]  # type: ignore[index,no-any-return]

@@ -6,14 +6,15 @@ from ..evaluate import CHAIN_KINDS
 from ..kinds import MODALITY_WORDS, ConflictKind, Severity, Status
 from ..precedence import Resolution, resolve_pair
 from ..search.result import Analysis, Finding
+from ..sourcemap import Place
 from ..tell import tell, written
 from ..world import Norm, World
 from .data import Conflict, NormRef, Report, Scenario, Summary
 
 
-def norm_ref(n: Norm) -> NormRef:
-    """A norm as the report shows it."""
-    s, ms = n.span, n.modality_span
+def norm_ref(n: Norm, place: Place) -> NormRef:
+    """A norm as the report shows it, where ``place`` says it is written."""
+    s, ms = place.span, place.keyword
     return NormRef(
         ref=n.ref,
         treaty=n.treaty,
@@ -24,7 +25,7 @@ def norm_ref(n: Norm) -> NormRef:
         file=n.file,
         line=s.line,
         column=s.column,
-        text=n.text,
+        text=place.text,
         end_line=s.end_line,
         end_column=s.end_column,
         modality_line=ms.line,
@@ -115,7 +116,7 @@ def to_conflict(world: World, f: Finding) -> Conflict:
         severity=severity,
         bearer=f.bearers[0] if f.bearers else None,
         bearers=f.bearers,
-        norms=tuple(norm_ref(n) for n in norms),
+        norms=tuple(norm_ref(n, world.source_map.norm(n.ref)) for n in norms),
         axioms=axioms,
         scenario=scenario,
         resolution=res,

@@ -135,13 +135,12 @@ def _axioms(c: Conflict, world: World | None) -> str:
         ax = by_name.get(name)
         line = ""
         if ax is not None and world is not None:
-            text = world.sources.get(ax.span.file)
-            quoted = None if text is None else source_line(text, ax.span.line)
+            where = world.source_map.span("axiom", ax.name)
+            text = world.sources.get(where.file)
+            quoted = None if text is None else source_line(text, where.line)
             if quoted is not None:
                 src = quoted.strip()
-                line = (
-                    f' <span class="small">{esc(_display(ax.span.file))}:{ax.span.line}</span> <code>{esc(src)}</code>'
-                )
+                line = f' <span class="small">{esc(_display(where.file))}:{where.line}</span> <code>{esc(src)}</code>'
         items.append(f"<li><strong>{esc(name)}</strong>{line}</li>")
     return "<dt>Axioms used</dt><dd><ul>" + "".join(items) + "</ul></dd>"
 

@@ -37,11 +37,6 @@ class Snapshot(Protocol):
         answer (None: no conflict)."""
         ...
 
-    def restored(self, finding: Finding) -> Finding:
-        """The finding with its norms' texts and positions (a snapshot's world
-        holds norms without them)."""
-        ...
-
 
 @dataclass
 class Plan:

@@ -1,8 +1,8 @@
 """Spreading the search over worker processes (``--jobs N``): the ``Pool`` executor.
 
 ``Pool(jobs)``: :meth:`Pool.start` starts the processes (``spawn``) as soon as the
-world is known, sending it once, pickled small (:meth:`World.for_solving`) into a
-temporary file, so that they boot while the candidate pairs are built. Each round
+world is known, sending it once, pickled as it is (a world holds no positions, and
+equal clause parts are one object) into a temporary file, so that they boot while the candidate pairs are built. Each round
 of the plan is then dealt out in batches: contiguous runs of the canonical order
 handed to whichever worker is free, which keeps each worker's compiled norms and
 memo effective (a worker keeps one :class:`~treatycheck.search.examine.Examiner`
@@ -31,7 +31,6 @@ from concurrent.futures.process import BrokenProcessPool
 from .. import safepickle
 from ..index import ChainIndex
 from ..interrupt import checkpoint
-from ..model import without_spans
 from ..world import World
 from .examine import Examiner
 from .execute import CheckOptions, Progress, Serial, batch_size, batches
@@ -117,8 +116,8 @@ class Workers:
         # while booting (a terminal's Ctrl-C reaches it too) would leave the parent
         # blocked writing megabytes into that pipe, never reaching its interrupt check.
         fd, self.path = tempfile.mkstemp(prefix="treatycheck-world-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as fh, without_spans():
-            pickle.dump(world.for_solving(), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(world, fh, protocol=pickle.HIGHEST_PROTOCOL)
         ctx = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(self.path,))
         # Workers must ignore Ctrl-C from birth (it is the parent's to handle): a
