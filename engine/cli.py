@@ -398,7 +398,12 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
             data = {
                 "schema": "treatycheck/explain/v1",
                 "norms": [
-                    {"ref": n.ref, "logic": logic(world, n), "english": english(world, n), "text": world.source_map.norm(n.ref).text}
+                    {
+                        "ref": n.ref,
+                        "logic": logic(world, n),
+                        "english": english(world, n),
+                        "text": world.source_map.norm(n.ref).text,
+                    }
                     for n in norms
                 ],
                 "precedence": [

@@ -54,7 +54,6 @@ from .world import Treaty, World
 FORMAT = "treatycheck/snapshot/v2"
 
 
-
 @dataclass
 class Reuse:
     """What a check may take from the snapshot: a source of known answers for the
@@ -295,9 +294,7 @@ class Session:
                     # the world as it is (a pickled world leaves out its source map,
                     # which the record above holds); expect sentences and warnings
                     # are in that record too
-                    body += pickle.dumps(
-                        replace(world, expectations=(), warnings=()), protocol=pickle.HIGHEST_PROTOCOL
-                    )
+                    body += pickle.dumps(replace(world, expectations=(), warnings=()), protocol=pickle.HIGHEST_PROTOCOL)
                     fh.write(_header(body) + b"\n" + body)
                 # a Ctrl-C pressed during the check's last steps stops here, and the
                 # snapshot (only ever a saving of time) is not left half-made

@@ -156,9 +156,13 @@ def assemble_world(
     return World(
         entities=tuple(entities[n] for n in sorted(entities)),
         groups=tuple(groups[n] for n in sorted(groups)),
-        predicates=tuple(replace(predicates[n], params=m.bare(predicates[n].params, shared)) for n in sorted(predicates)),
+        predicates=tuple(
+            replace(predicates[n], params=m.bare(predicates[n].params, shared)) for n in sorted(predicates)
+        ),
         axioms=tuple(
-            replace(a, left=m.bare(a.left, shared), condition=m.bare(a.condition, shared), right=m.bare(a.right, shared))
+            replace(
+                a, left=m.bare(a.left, shared), condition=m.bare(a.condition, shared), right=m.bare(a.right, shared)
+            )
             for a in sorted(axioms, key=lambda a: a.name)
         ),
         assumptions=tuple(
