@@ -442,13 +442,15 @@ KEYWORDS = frozenset(
 # ------------------------------------------------------------------ positions off
 
 _T = TypeVar("_T")
-_FIELDS: dict[type, tuple[str, ...]] = {}
+#: For each node class, its fields in order, with ``span`` marked None.
+_FIELDS: dict[type, tuple[str | None, ...]] = {}
+_PLAIN = (str, bool, int, type(None), frozenset)
 
 
-def _fields(cls: type) -> tuple[str, ...]:
+def _fields(cls: type) -> tuple[str | None, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
+        names = tuple(None if f.name == "span" else f.name for f in fields(cls)) if is_dataclass(cls) else ()
         _FIELDS[cls] = names
     return names
 
@@ -459,17 +461,34 @@ def bare(node: _T, table: dict[tuple, Any]) -> _T:
     Equal parts (every field equal, the ones equality ignores included) come out as
     one object through ``table``, which the caller keeps for a whole world: a
     register repeats its clauses, so a world of 10,000 norms holds under two
-    thousand distinct parts, and pickles small.
+    thousand distinct parts, and pickles small. Parts are keyed by their class and
+    their fields, nested parts by identity (they are already shared), so a part is
+    looked at once.
     """
+    if isinstance(node, _PLAIN):
+        return node
+    # plain values are not recursed into: most fields are names
     if isinstance(node, tuple):
-        items = tuple([bare(x, table) for x in node])
-        key: tuple = ("()", *[id(x) if isinstance(x, tuple) or _fields(type(x)) else x for x in items])
-        return table.setdefault(key, items)  # type: ignore[return-value]
+        items = tuple([x if isinstance(x, _PLAIN) else bare(x, table) for x in node])
+        key: tuple = ("()", *[x if isinstance(x, _PLAIN) else id(x) for x in items])
+        return table.setdefault(key, items)  # type: ignore[no-any-return]
     names = _fields(type(node))
     if not names:
         return node
-    values = [NO_SPAN if n == "span" else bare(getattr(node, n), table) for n in names]
-    key = (type(node), *[id(v) if isinstance(v, tuple) or _fields(type(v)) else v for v in values])
+    values: list[Any] = []
+    parts: list[Any] = [type(node)]
+    for n in names:
+        if n is None:
+            values.append(NO_SPAN)
+            continue
+        v = getattr(node, n)
+        if isinstance(v, _PLAIN):
+            parts.append(v)
+        else:
+            v = bare(v, table)
+            parts.append(id(v))
+        values.append(v)
+    key = tuple(parts)
     found = table.get(key)
     if found is None:
         found = table[key] = type(node)(*values)
