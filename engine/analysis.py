@@ -48,7 +48,8 @@ def analyse(
         pairs = candidate_refs(world, chains, focus)
         # enumerate the axiom chains of every action involved now, so that whether
         # some were cut off (W311) is known whichever pairs are then solved
-        for action in sorted({world.norm(r).action_name or "" for _, a, b in pairs for r in (a, b)}):
+        refs = {a for _, a, _ in pairs} | {b for _, _, b in pairs}
+        for action in sorted({world.norm(r).action_name or "" for r in refs}):
             chains.walks(action or None)
         todo = plan(world, pairs, snapshot)
         stop_at = None if options.deadline is None else time.time() + options.deadline

@@ -4,11 +4,13 @@ Stages never print: they produce :class:`Diagnostic` values (code, severity,
 message, span, related spans, help) and raise :class:`TreatyError` when a file
 cannot be used. Renderers turn them into text for people or JSON for tools.
 
-A diagnostic's code is resolved against the registry (:mod:`treatycheck.codes`)
-when it is built: an unregistered code, or a severity other than the one its code
-is registered with, is refused with ValueError, so a mistyped code cannot reach a
-user. The code and severity are then members of :class:`~treatycheck.codes.Code`
-and :class:`~treatycheck.kinds.Severity`, which equal their strings.
+A diagnostic's code is a member of the registry (:mod:`treatycheck.codes`), named
+by its meaning (``Code.UNKNOWN_TREATY``): a code written as a string is refused with
+TypeError, so a mistyped code cannot reach a user. ``Diagnostic.of(code, ...)``
+takes the severity from the registry; the constructor refuses any other severity
+with ValueError. Code and severity are members of :class:`~treatycheck.codes.Code`
+and :class:`~treatycheck.kinds.Severity`, which equal their strings, so output is
+the same as with plain strings.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .codes import Code, lookup
+from .codes import Code
 from .hints import did_you_mean as did_you_mean  # where the resolver and the CLI look for it
 from .kinds import Severity
 from .model import Span
@@ -39,7 +41,7 @@ class Diagnostic:
     advice, kept apart so renderers can place it on its own line.
     """
 
-    code: Code  # a registered code; a plain string such as "E202" is resolved
+    code: Code  # a member of the registry, never its string (TypeError)
     severity: Severity  # must be the code's own (an "E" code is an error)
     message: str
     span: Span | None = None
@@ -47,11 +49,10 @@ class Diagnostic:
     help: str | None = None
 
     def __post_init__(self) -> None:
-        code = lookup(self.code)
+        code = _member(self.code)
         if self.severity != code.severity:
             raise ValueError(f"{code} is registered with severity {code.severity}, not {self.severity}")
-        # frozen: the members replace the strings they equal
-        object.__setattr__(self, "code", code)
+        # frozen: the member replaces the string it equals
         object.__setattr__(self, "severity", code.severity)
 
     @classmethod
@@ -64,7 +65,7 @@ class Diagnostic:
         help: str | None = None,
     ) -> Diagnostic:
         """A diagnostic whose severity is its code's, as the registry has it."""
-        return cls(code, lookup(code).severity, message, span, related, help)
+        return cls(code, _member(code).severity, message, span, related, help)
 
     def location(self) -> str:
         """``FILE:LINE:COLUMN`` (or ``FILE`` when only the file is known)."""
@@ -87,6 +88,15 @@ class Diagnostic:
                 for r in self.related
             ]
         return out
+
+
+def _member(code: object) -> Code:
+    """``code`` itself when it is a member of :class:`Code`; TypeError for anything
+    else, a code written as a string included, so that every code in the engine is
+    a registry member named by its meaning (``lookup`` turns a string into one)."""
+    if not isinstance(code, Code):
+        raise TypeError(f"a diagnostic's code must be a member of Code, not {code!r} (see treatycheck.codes.lookup)")
+    return code
 
 
 class TreatyError(Exception):

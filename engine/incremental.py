@@ -68,15 +68,18 @@ class Reuse:
     changed: frozenset[str] | None = None
     previous: dict[Pair, tuple] = field(default_factory=dict)
 
-    def known(self, world: World, pair: Pair) -> tuple[bool, Finding | None]:
-        """The snapshot's answer for ``pair``, unless one of its norms changed."""
-        if self.changed is None:
-            return False, None
-        _, a, b = pair
-        if a in self.changed or b in self.changed:
-            return False, None
-        row = self.previous.get(pair)
-        return True, None if row is None else from_rows(world, [row])[0]
+    def split(self, world: World, pairs: list[Pair]) -> tuple[list[Pair], list[Finding]]:
+        """The pairs with a changed norm (to ask about), and the snapshot's findings
+        for the others (a pair it holds no finding for has no conflict)."""
+        changed, previous = self.changed or frozenset(), self.previous
+        ask: list[Pair] = []
+        rows: list[tuple] = []
+        for pair in pairs:
+            if pair[1] in changed or pair[2] in changed:
+                ask.append(pair)
+            elif pair in previous:
+                rows.append(previous[pair])
+        return ask, from_rows(world, rows)
 
 
 def _code_fingerprint() -> str:
@@ -116,7 +119,7 @@ def _well_formed(meta: object) -> bool:
         "treaty_only": frozenset,
         "expectations": tuple,
         "warnings": tuple,
-        "places": list,
+        "places": dict,
         "findings": dict,
     }
     if any(not isinstance(meta.get(key), kind) for key, kind in kinds.items()):
@@ -255,9 +258,7 @@ class Session:
             ),
             # where everything is written: the snapshot's places outside the changed
             # files, the changed files' own, and every file's text as read now
-            source_map=SourceMap.from_data(meta["places"], text)
-            .without_files(files)
-            .merged(SourceMap(places), texts=text),
+            source_map=SourceMap(stored=meta["places"]).without_files(files).merged(SourceMap(places), texts=text),
         )
         self.reuse = Reuse(fresh, meta["findings"])
         self.treaty_only = treaty_only
@@ -281,7 +282,7 @@ class Session:
             "treaty_only": self.treaty_only,
             "expectations": world.expectations,
             "warnings": world.warnings,
-            "places": world.source_map.to_data(),
+            "places": world.source_map.to_stored(),
             "findings": {(row[0], row[1], row[2]): row for row in to_rows(result.findings)},
         }
         directory = os.path.dirname(self.path)

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import model as m
+from .codes import Code
 from .diagnostics import Diagnostic, TreatyError, TreatySyntaxError
 from .files import FileError, read_bounded
 from .interrupt import checkpoint
@@ -30,7 +31,7 @@ BUILTIN_PREFIX = "builtin:rules/"
 
 def _error(file: str, message: str, help: str | None = None) -> TreatyError:
     span = m.Span(file, 0, 0, 0, 0)
-    return TreatySyntaxError([Diagnostic("E100", "error", message, span, (), help)])
+    return TreatySyntaxError([Diagnostic.of(Code.FILE_UNREADABLE, message, span, (), help)])
 
 
 def builtin_sources() -> list[tuple[str, str]]:
@@ -88,9 +89,8 @@ def read_source(path: str) -> str:
         line_start = data.rfind(b"\n", 0, e.start) + 1
         column = len(data[line_start : e.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         span = m.Span(path, line, column, line, column + 1)
-        diag = Diagnostic(
-            "E100",
-            "error",
+        diag = Diagnostic.of(
+            Code.FILE_UNREADABLE,
             f"`{path}` is not valid UTF-8 (byte 0x{data[e.start]:02x})",
             span,
             (),

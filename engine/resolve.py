@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import model as m
+from .codes import Code
 from .diagnostics import Diagnostic, TreatyNameError
 from .index import RECURSION_CAP, ChainIndex
 from .resolve_decls import (
@@ -196,9 +197,8 @@ def add_chain_warnings(world: World) -> World:
     for name in ChainIndex(world).truncated:
         ax = next(a for a in world.axioms if a.name == name)
         extra.append(
-            Diagnostic(
-                "W310",
-                "warning",
+            Diagnostic.of(
+                Code.RECURSION_BOUND,
                 f"recursive axiom `{name}` is followed at most {RECURSION_CAP} times in a chain",
                 world.source_map.span("axiom", ax.name),
                 (),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from . import model as m
+from .codes import Code
 from .diagnostics import Related, did_you_mean
 from .resolve_names import Errors, Names, report_unknown
 from .sourcemap import Key, Place
@@ -61,7 +62,7 @@ def _declare(table: dict[str, _Decl], name: str, decl: _Decl, errs: Errors) -> N
         table[name] = decl
     elif _strip(prev) != _strip(decl):
         errs.error(
-            "E203",
+            Code.REDECLARED,
             f"`{name}` is declared again differently",
             decl.span,
             "a name may be declared again only identically (same kind, parameters, template and members)",
@@ -88,7 +89,7 @@ def collect_declarations(modules: Sequence[m.Module], errs: Errors) -> Declarati
                 if item.id in out.treaties:
                     prev = out.treaties[item.id][0]
                     errs.error(
-                        "E212",
+                        Code.DUPLICATE_TREATY,
                         f"treaty `{item.id}` is declared twice",
                         item.span,
                         "give each treaty its own id",
@@ -109,23 +110,26 @@ def check_predicates(decls: dict[str, m.PredicateDecl], errs: Errors) -> dict[st
     for name, decl in decls.items():
         if name in m.KEYWORDS:
             errs.error(
-                "E210", f"`{name}` is a keyword and cannot name a predicate", decl.span, f"rename it, e.g. `{name}_`"
+                Code.KEYWORD_AS_PREDICATE,
+                f"`{name}` is a keyword and cannot name a predicate",
+                decl.span,
+                f"rename it, e.g. `{name}_`",
             )
         seen: set[str] = set()
         for p in decl.params:
             if p.name in seen:
-                errs.error("E226", f"parameter `{p.name}` appears twice in `{name}`", p.span)
+                errs.error(Code.DUPLICATE_PARAMETER, f"parameter `{p.name}` appears twice in `{name}`", p.span)
             seen.add(p.name)
             if decl.kind == "action" and p.type == "action":
                 errs.error(
-                    "E215",
+                    Code.ACTION_PARAMETERS,
                     f"action `{name}` cannot take an action parameter `{p.name}`",
                     p.span,
                     "`: action` parameters are allowed on facts and judgements only",
                 )
         if decl.kind == "action" and not decl.params:
             errs.error(
-                "E215",
+                Code.ACTION_PARAMETERS,
                 f"action `{name}` needs an actor as its first parameter",
                 decl.span,
                 f"e.g. `action {name}(actor)`",
@@ -135,7 +139,7 @@ def check_predicates(decls: dict[str, m.PredicateDecl], errs: Errors) -> dict[st
                 if ph not in seen:
                     hint = did_you_mean(ph, seen)
                     errs.error(
-                        "E221",
+                        Code.TEMPLATE_PLACEHOLDER,
                         f"template of `{name}` names `{{{ph}}}`, which is not a parameter",
                         decl.span,
                         f"did you mean `{{{hint}}}`?" if hint else f"parameters: {', '.join(sorted(seen)) or 'none'}",
@@ -200,7 +204,9 @@ def _expand(
         name, members, out = stack[-1]
         for member in members:
             if member in open_names:
-                errs.error("E217", f"membership of `{name}` loops back through `{member}`", group_like[name].span)
+                errs.error(
+                    Code.MEMBERSHIP_LOOP, f"membership of `{name}` loops back through `{member}`", group_like[name].span
+                )
             elif member in group_like:
                 if member in flat:
                     out |= flat[member]
@@ -241,7 +247,7 @@ def _axiom(rule: m.AxiomDecl, checker: VariableChecker, errs: Errors) -> Axiom:
         checker.action_atom(side, what=f"axiom `{rule.name}`")
     if rule.left.args and rule.right.args and rule.left.args[0] != rule.right.args[0]:
         errs.error(
-            "E214",
+            Code.AXIOM_ACTORS_DIFFER,
             f"both actions of axiom `{rule.name}` must have the same actor",
             rule.span,
             "an axiom says what one bearer's act amounts to: give both actions the same first argument",

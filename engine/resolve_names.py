@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from . import model as m
+from .codes import Code
 from .diagnostics import Diagnostic, Related, did_you_mean
+from .kinds import Severity
 from .world import Entity, Group, Predicate
 
 
@@ -24,12 +26,20 @@ class Errors:
         self.items: list[Diagnostic] = []
 
     def error(
-        self, code: str, message: str, span: m.Span, help: str | None = None, related: Iterable[Related] = ()
+        self, code: Code, message: str, span: m.Span, help: str | None = None, related: Iterable[Related] = ()
     ) -> None:
-        self.items.append(Diagnostic(code, "error", message, span, tuple(related), help))
+        """Report an error; ``code`` must be registered as one (ValueError if not)."""
+        self._add(Severity.ERROR, Diagnostic.of(code, message, span, tuple(related), help))
 
-    def warning(self, code: str, message: str, span: m.Span, help: str | None = None) -> None:
-        self.items.append(Diagnostic(code, "warning", message, span, (), help))
+    def warning(self, code: Code, message: str, span: m.Span, help: str | None = None) -> None:
+        """Report a warning; ``code`` must be registered as one (ValueError if not)."""
+        self._add(Severity.WARNING, Diagnostic.of(code, message, span, (), help))
+
+    def _add(self, severity: Severity, diagnostic: Diagnostic) -> None:
+        # the severity comes from the registry; the helper's name only has to agree with it
+        if diagnostic.severity is not severity:
+            raise ValueError(f"{diagnostic.code} is registered with severity {diagnostic.severity}, not {severity}")
+        self.items.append(diagnostic)
 
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.items)
@@ -42,7 +52,7 @@ def report_unknown(errs: Errors, name: str, span: m.Span, pool: Collection[str],
     module keeps its work per pool object (see :mod:`treatycheck.hints`)."""
     hint = did_you_mean(name, pool)
     errs.error(
-        "E200",
+        Code.UNKNOWN_ENTITY,
         f"unknown {what} `{name}`",
         span,
         f"did you mean `{hint}`?"
@@ -80,7 +90,7 @@ class Names:
             return True
         if name in self.groups:
             self.errs.error(
-                "E218",
+                Code.GROUP_AS_ENTITY,
                 f"`{name}` is a group, not an entity",
                 span,
                 f"a group names a set of entities; test membership with `X in {name}`",
@@ -94,7 +104,7 @@ class Names:
             return True
         if name in self.entities:
             self.errs.error(
-                "E219",
+                Code.IN_WITH_STATE,
                 f"`{name}` is a state, not an organization or group",
                 span,
                 f"to compare with one entity write `X is {name}`",
@@ -102,7 +112,10 @@ class Names:
             return False
         hint = did_you_mean(name, self.groups)
         self.errs.error(
-            "E200", f"unknown organization or group `{name}`", span, f"did you mean `{hint}`?" if hint else None
+            Code.UNKNOWN_ENTITY,
+            f"unknown organization or group `{name}`",
+            span,
+            f"did you mean `{hint}`?" if hint else None,
         )
         return False
 
@@ -111,7 +124,7 @@ class Names:
             return True
         hint = did_you_mean(name, self.treaty_ids)
         self.errs.error(
-            "E202",
+            Code.UNKNOWN_TREATY,
             f"unknown treaty `{name}`",
             span,
             f"did you mean `{hint}`?"
@@ -124,7 +137,7 @@ class Names:
         pred = self.predicates.get(name)
         if pred is None and name in m.KEYWORDS:
             self.errs.error(
-                "E210",
+                Code.KEYWORD_AS_PREDICATE,
                 f"`{name}` is a keyword, not a predicate",
                 span,
                 "conditions and actions use declared predicates; keywords cannot name one",
@@ -132,7 +145,7 @@ class Names:
         elif pred is None:
             hint = did_you_mean(name, self.predicates)
             self.errs.error(
-                "E201",
+                Code.UNKNOWN_PREDICATE,
                 f"unknown predicate `{name}`",
                 span,
                 f"did you mean `{hint}`?"

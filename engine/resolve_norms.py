@@ -20,6 +20,7 @@ import datetime
 from collections.abc import Iterable
 
 from . import model as m
+from .codes import Code
 from .diagnostics import Related
 from .kinds import Modality
 from .resolve_names import Errors, Names
@@ -61,7 +62,7 @@ def resolve_treaty(
     for art in decl.articles:
         if art.id in seen_articles:
             errs.error(
-                "E211",
+                Code.DUPLICATE_ARTICLE,
                 f"article `{art.id}` appears twice in treaty `{decl.id}`",
                 art.span,
                 "give each article its own id (sentences of one article go in one `article` block)",
@@ -98,12 +99,14 @@ def _check_header(decl: m.Treaty, errs: Errors) -> None:
     treaty rebuilt with :func:`dataclasses.replace` keeps them."""
     for keyword in _ONCE:
         if sum(1 for written, _, _ in decl.options if written == keyword) > 1:
-            errs.error("E222", f"`{keyword}` is given twice for treaty `{decl.id}`", decl.span)
+            errs.error(Code.OPTION_TWICE, f"`{keyword}` is given twice for treaty `{decl.id}`", decl.span)
     if decl.signed is not None:
         try:
             datetime.date.fromisoformat(decl.signed)
         except ValueError:
-            errs.error("E223", f"`{decl.signed}` is not a valid date", decl.span, "dates are written YYYY-MM-DD")
+            errs.error(
+                Code.INVALID_DATE, f"`{decl.signed}` is not a valid date", decl.span, "dates are written YYYY-MM-DD"
+            )
 
 
 def _parties(decl: m.Treaty, names: Names, states: frozenset[str], errs: Errors) -> frozenset[str]:
@@ -113,7 +116,7 @@ def _parties(decl: m.Treaty, names: Names, states: frozenset[str], errs: Errors)
         if isinstance(item, m.PartyEntity):
             if item.name in names.groups and item.name not in names.entities:
                 errs.error(
-                    "E218",
+                    Code.GROUP_AS_ENTITY,
                     f"`{item.name}` is a group, not an entity",
                     item.span,
                     f"to make its members parties write `members of {item.name}`",
@@ -132,7 +135,7 @@ def _precedence(sent: m.Precedence, ref: str, decl: m.Treaty, names: Names, errs
     """A precedence sentence to a clause, checking the treaties it names."""
     for other in sent.treaties:
         if other == decl.id:
-            errs.error("E228", f"treaty `{decl.id}` cannot rank itself", sent.span)
+            errs.error(Code.TREATY_RANKS_ITSELF, f"treaty `{decl.id}` cannot rank itself", sent.span)
         else:
             names.treaty(other, sent.span)
     return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties)
@@ -161,7 +164,7 @@ def resolve_norm(
         bearer = m.Const(subject.name, subject.span)
         if names.entity(subject.name, subject.span) and subject.name not in parties:
             errs.warning(
-                "W300",
+                Code.NEVER_BINDS,
                 f"`{subject.name}` is not a party to `{decl.id}`, so `{ref}` never binds it",
                 subject.span,
                 f"add `{subject.name}` to the parties of `{decl.id}`, or name a party",
@@ -173,7 +176,7 @@ def resolve_norm(
             group = subject.group
             if names.group(subject.group, subject.span) and not (names.groups[subject.group].members & parties):
                 errs.warning(
-                    "W300",
+                    Code.NEVER_BINDS,
                     f"no member of `{subject.group}` is a party to `{decl.id}`, so `{ref}` never binds anyone",
                     subject.span,
                 )
@@ -182,7 +185,7 @@ def resolve_norm(
     if isinstance(action, m.AnyAction):
         if sent.modality == Modality.OBLIGATION:
             errs.error(
-                "E209",
+                Code.OBLIGED_ANY_ACTION,
                 "`take any action` cannot be an obligation",
                 action.span,
                 "an obligation names what must be done; use `shall not`, `may` or `has the right to`",

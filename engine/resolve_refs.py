@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import model as m
+from .codes import Code
 from .diagnostics import did_you_mean
 from .resolve_names import Errors, Names
 from .world import Expectation, Norm, Treaty
@@ -40,7 +41,11 @@ def check_expectations(
         if exp.winner is not None:
             names.treaty(exp.winner, exp.span)
             if exp.status != "prevails":
-                errs.error("E231", f"a winner is named only with `resolved prevails`, not `{exp.status}`", exp.span)
+                errs.error(
+                    Code.WINNER_WITHOUT_PREVAILS,
+                    f"a winner is named only with `resolved prevails`, not `{exp.status}`",
+                    exp.span,
+                )
         expectations.append(Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span))
     return expectations
 
@@ -52,11 +57,16 @@ def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences:
     art, _, num = rest.partition("#")
     if tid not in articles:
         hint = did_you_mean(tid, articles)
-        errs.error("E202", f"`{ref}` names unknown treaty `{tid}`", span, f"did you mean `{hint}`?" if hint else None)
+        errs.error(
+            Code.UNKNOWN_TREATY,
+            f"`{ref}` names unknown treaty `{tid}`",
+            span,
+            f"did you mean `{hint}`?" if hint else None,
+        )
     elif art not in articles[tid]:
         hint = did_you_mean(art, articles[tid])
         errs.error(
-            "E229",
+            Code.MISSING_ARTICLE,
             f"treaty `{tid}` has no article `{art}`",
             span,
             f"did you mean `{tid}:{hint}`?"
@@ -66,4 +76,4 @@ def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences:
             else f"treaty `{tid}` has no articles",
         )
     elif num and ref not in sentences and not (num == "1" and f"{tid}:{art}" in sentences):
-        errs.error("E229", f"article `{tid}:{art}` has no sentence {num}", span)
+        errs.error(Code.MISSING_ARTICLE, f"article `{tid}:{art}` has no sentence {num}", span)

@@ -25,11 +25,12 @@ import pickle
 from types import ModuleType
 from typing import IO, Any
 
-from . import codes, diagnostics, evaluate, kinds, model, world
+from . import codes, diagnostics, evaluate, kinds, model, sourcemap, world
 
 #: The modules whose data classes a world is made of (``kinds`` and ``codes`` for the
-#: enumerations its fields hold: modalities, parameter types, diagnostic codes).
-_DATA_MODULES: tuple[ModuleType, ...] = (model, world, evaluate, diagnostics, kinds, codes)
+#: enumerations its fields hold: modalities, parameter types, diagnostic codes), and
+#: ``sourcemap``, whose places a snapshot keeps.
+_DATA_MODULES: tuple[ModuleType, ...] = (model, world, evaluate, diagnostics, kinds, codes, sourcemap)
 
 
 def _table() -> dict[tuple[str, str], Any]:

@@ -25,6 +25,7 @@ from lark import Lark, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import model as m
+from .codes import Code
 from .diagnostics import Diagnostic, TreatySyntaxError
 from .interrupt import checkpoint
 from .kinds import Modality, ParamType
@@ -444,7 +445,7 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, text: str) -> Diagnostic
         if "DOT" in expected and tok.type != "DOT":
             help_ = (help_ + "; " if help_ else "") + "did a sentence miss its closing `.`?"
     span = m.Span(file, line, column, line, end_col)
-    return Diagnostic("E101", "error", message, span, (), help_)
+    return Diagnostic.of(Code.SYNTAX, message, span, (), help_)
 
 
 def _end_position(text: str) -> tuple[int, int]:
@@ -481,7 +482,7 @@ def parse(text: str, file: str = "<string>") -> m.Module:
     except RecursionError:
         span = m.Span(file, 1, 1, 1, 2)
         msg = "the file nests too deeply to be read"
-        raise TreatySyntaxError([Diagnostic("E102", "error", msg, span)], {file: text}) from None
+        raise TreatySyntaxError([Diagnostic.of(Code.TOO_DEEP, msg, span)], {file: text}) from None
     finally:
         _local.depths = {}
         _local.keep = []
@@ -493,9 +494,8 @@ def _too_deep(err: _TooDeep, file: str) -> Diagnostic:
     tok = err.token
     line, column = (tok.line, tok.column) if tok is not None else (1, 1)
     span = m.Span(file, line or 1, column or 1, line or 1, (column or 1) + 1)
-    return Diagnostic(
-        "E102",
-        "error",
+    return Diagnostic.of(
+        Code.TOO_DEEP,
         f"conditions nest more than {MAX_DEPTH} levels deep",
         span,
         help="split the condition into simpler parts",

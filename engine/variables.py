@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import model as m
+from .codes import Code
 from .resolve_names import Errors, Names
 from .world import Predicate
 
@@ -57,7 +58,7 @@ class VariableChecker:
             self.type_spans[name] = span
         elif prev != type_:
             self.errs.error(
-                "E216",
+                Code.TWO_TYPES,
                 f"variable `{name}` is used both as an {prev} and as an {type_}",
                 span,
                 "use a different variable for each",
@@ -66,11 +67,15 @@ class VariableChecker:
     def _use(self, var: m.Var, type_: str | None, negations: tuple[int, ...]) -> None:
         if var.name in self.bound:
             if type_ == "action":
-                self.errs.error("E205", f"`{var.name}` ranges over entities, but an action is expected here", var.span)
+                self.errs.error(
+                    Code.ENTITY_FOR_ACTION,
+                    f"`{var.name}` ranges over entities, but an action is expected here",
+                    var.span,
+                )
             return
         if var.name in self.quantified:
             self.errs.error(
-                "E227",
+                Code.QUANTIFIER_VARIABLE_REUSED,
                 f"variable `{var.name}` is bound by a quantifier and also used outside it",
                 var.span,
                 "use a different variable outside the quantifier",
@@ -91,7 +96,7 @@ class VariableChecker:
         elif isinstance(t, m.Const):
             if type_ == "action":
                 self.errs.error(
-                    "E205",
+                    Code.ENTITY_FOR_ACTION,
                     f"`{t.name}` is an entity, but {where} takes an action",
                     t.span,
                     "write an action term such as `assist(X, Y)` here",
@@ -101,7 +106,7 @@ class VariableChecker:
         else:
             if type_ != "action":
                 self.errs.error(
-                    "E230",
+                    Code.ACTION_FOR_ENTITY,
                     f"the action term `{t.name}(...)` cannot stand where {where} takes an entity",
                     t.span,
                     "only `: action` parameters take action terms",
@@ -110,7 +115,10 @@ class VariableChecker:
             pred = self.names.predicate(t.name, t.span)
             if pred is not None and pred.kind != "action":
                 self.errs.error(
-                    "E208", f"`{t.name}` is a {pred.kind}, not an action", t.span, f"{where} takes an action term"
+                    Code.NOT_AN_ACTION,
+                    f"`{t.name}` is a {pred.kind}, not an action",
+                    t.span,
+                    f"{where} takes an action term",
                 )
                 return
             self._args(t, pred, negations)
@@ -123,7 +131,7 @@ class VariableChecker:
             return
         if len(call.args) != len(pred.params):
             self.errs.error(
-                "E204",
+                Code.WRONG_ARITY,
                 f"`{call.name}` takes {len(pred.params)} argument{'s' if len(pred.params) != 1 else ''}, not {len(call.args)}",
                 call.span,
                 f"declared as `{pred.name}({', '.join(p.name for p in pred.params)})`",
@@ -137,7 +145,7 @@ class VariableChecker:
         pred = self.names.predicate(call.name, call.span)
         if pred is not None and pred.kind != "action":
             self.errs.error(
-                "E208",
+                Code.NOT_AN_ACTION,
                 f"`{call.name}` is a {pred.kind}, but {what} needs an action",
                 call.span,
                 f"declare `{call.name}` with `action`, or put it in the `if` condition",
@@ -154,7 +162,7 @@ class VariableChecker:
         if first != bearer:
             shown = bearer.name
             self.errs.error(
-                "E206",
+                Code.ACTOR_NOT_BEARER,
                 f"the first argument of `{call.name}` must be the bearer `{shown}`",
                 (first.span if first is not None else call.span),
                 f"a norm binds its bearer: write `{call.name}({shown}, ...)`",
@@ -167,7 +175,7 @@ class VariableChecker:
             pred = self.names.predicate(cond.name, cond.span)
             if pred is not None and pred.kind == "action":
                 self.errs.error(
-                    "E207",
+                    Code.ACTION_AS_CONDITION,
                     f"`{cond.name}` is an action, and an action is not a condition",
                     cond.span,
                     "an action appears only as a norm's action or inside a judgement or fact, "
@@ -186,7 +194,7 @@ class VariableChecker:
         elif isinstance(cond, m.IsParty):
             if self.treaty is None:
                 self.errs.error(
-                    "E213",
+                    Code.PARTY_OUTSIDE_TREATY,
                     "`is a party` has no meaning outside a treaty",
                     cond.span,
                     "axioms and assumptions belong to no treaty; use membership of a group (`X in G`)",
@@ -197,14 +205,14 @@ class VariableChecker:
         elif isinstance(cond, m.Quant):
             if cond.domain == "party" and self.treaty is None:
                 self.errs.error(
-                    "E213",
+                    Code.PARTY_OUTSIDE_TREATY,
                     f"`{cond.quantifier} party` has no meaning outside a treaty",
                     cond.span,
                     f"axioms and assumptions belong to no treaty; use `{cond.quantifier} entity`",
                 )
             if cond.var in self.types or cond.var in self.own or any(u.name == cond.var for u in self.uses):
                 self.errs.error(
-                    "E227",
+                    Code.QUANTIFIER_VARIABLE_REUSED,
                     f"variable `{cond.var}` is bound by a quantifier and also used outside it",
                     cond.span,
                     "use a different variable for the quantifier",
@@ -249,7 +257,7 @@ class VariableChecker:
                     changed = True
                 elif ta and tb and ta != tb:
                     self.errs.error(
-                        "E216", f"`{a}` and `{b}` are compared but have different types", self.type_spans[a]
+                        Code.TWO_TYPES, f"`{a}` and `{b}` are compared but have different types", self.type_spans[a]
                     )
                     return
         for use in self.uses:
@@ -275,7 +283,7 @@ class VariableChecker:
             if not common:
                 first = next(u for u in self.uses if u.name == name)
                 self.errs.error(
-                    "E225",
+                    Code.SEPARATE_NEGATIONS,
                     f"variable `{name}` is used under separate negations, so its meaning is unclear",
                     first.span,
                     f"bind it once: `some entity {name} satisfies (...)`, or use it outside `not`",

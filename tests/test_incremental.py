@@ -410,7 +410,7 @@ def test_a_re_checked_world_is_the_loaded_world(tmp_path: Path) -> None:
     assert got == world
     # where everything is written (spans, breadcrumbs, sentence words, keywords) and
     # every file's text: the source map a full load builds
-    assert got.source_map.places and dict(got.source_map.places) == dict(world.source_map.places)
+    assert got.source_map.all_places() and got.source_map.all_places() == world.source_map.all_places()
     assert got.warnings == world.warnings and got.sources == world.sources
 
     assert comparable("html", render_html(again, again.world)) == comparable("html", render_html(full, full.world))

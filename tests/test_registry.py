@@ -19,6 +19,8 @@ from treatycheck import safepickle
 from treatycheck.codes import REGISTRY, Code, anchor, lookup
 from treatycheck.diagnostics import Diagnostic
 from treatycheck.kinds import MODALITY_WORDS, Modality, Severity
+from treatycheck.model import Span
+from treatycheck.resolve_names import Errors
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "engine"
@@ -58,12 +60,42 @@ def literal_codes(tree: ast.AST) -> Iterator[ast.AST]:
             yield node
 
 
+#: Calls that take a code as their first argument (or as ``code=``).
+CODE_CALLS = frozenset({"Diagnostic", "of", "error", "warning", "warn", "report"})
+
+
+def string_codes(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` that write a code as a string: any string constant that
+    is a code (``"E202"``; docstrings and comments are not constants of that form),
+    any string given as ``code=`` to a call in :data:`CODE_CALLS`, and any string,
+    plain or formatted, given as the code of ``Diagnostic(...)`` or
+    ``Diagnostic.of(...)`` (the first argument of ``warn``, ``error`` and the like
+    may be a message elsewhere, so there only a code-shaped string counts)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.fullmatch(node.value):
+            yield node
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name not in CODE_CALLS:
+                continue
+            given = [k.value for k in node.keywords if k.arg == "code"]
+            given += node.args[:1] if name in ("Diagnostic", "of") else []
+            for arg in given:
+                if isinstance(arg, ast.JoinedStr) or (
+                    isinstance(arg, ast.Constant) and isinstance(arg.value, str) and not CODE.fullmatch(arg.value)
+                ):
+                    yield arg
+
+
 def scan() -> tuple[list[tuple[str, str, str | None]], list[str]]:
     """Every call that names a code, as (place, code, severity the site gives it or
     None when the registry's is used), and every code named anywhere else.
 
-    The calls are ``Diagnostic(CODE, SEVERITY, ...)``, ``Diagnostic.of(CODE, ...)``
-    and the resolver's ``errs.error(CODE, ...)`` and ``errs.warning(CODE, ...)``."""
+    The calls are ``Diagnostic.of(CODE, ...)`` and the resolver's
+    ``errs.error(CODE, ...)`` and ``errs.warning(CODE, ...)``; the constructor
+    ``Diagnostic(CODE, SEVERITY, ...)`` is recorded with severity ``"?"`` (a
+    severity of the call site's, which the registry should give instead)."""
     sites: list[tuple[str, str, str | None]] = []
     stray: list[str] = []
     for path, text in sources():
@@ -77,13 +109,8 @@ def scan() -> tuple[list[tuple[str, str, str | None]], list[str]]:
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
             severity: str | None
-            if name == "Diagnostic":
-                given = node.args[1] if len(node.args) > 1 else None
-                given = next((k.value for k in node.keywords if k.arg == "severity"), given)
-                if isinstance(given, ast.Attribute) and given.attr in Severity.__members__:  # Severity.ERROR
-                    severity = Severity[given.attr].value
-                else:
-                    severity = given.value if isinstance(given, ast.Constant) else "?"
+            if name == "Diagnostic":  # the constructor: the site states a severity
+                severity = "?"
             elif name == "of":
                 severity = None
             elif name in ("error", "warning"):
@@ -168,13 +195,39 @@ def test_every_registered_code_is_used_by_the_engine() -> None:
     assert not unused, f"registered codes that nothing raises: {unused}"
 
 
-def test_every_code_is_given_at_a_call_that_states_or_derives_its_severity() -> None:
-    """A code appears only as the first argument of ``Diagnostic(...)``,
-    ``Diagnostic.of(...)`` or the resolver's ``error(...)``/``warning(...)``, where
-    its severity can be checked; and that severity is the registry's."""
+def test_no_code_is_written_as_a_string_in_the_engine() -> None:
+    """Every code is a ``Code`` member named by its meaning: a string ``"E202"``
+    anywhere in ``engine/`` (but the registry), or a string given as the code of
+    ``Diagnostic``, ``Diagnostic.of``, ``error``, ``warning``, ``warn`` or
+    ``report``, fails here (and ``Diagnostic`` refuses it with TypeError)."""
+    found = [
+        f"{where(path, n)}: {ast.unparse(n)}"
+        for path, text in sources()
+        for n in string_codes(ast.parse(text, str(path)))
+    ]
+    assert not found, "codes written as strings (write Code.NAME):\n" + "\n".join(found)
+
+
+def test_the_string_scan_finds_strings_given_as_codes() -> None:
+    tree = ast.parse(
+        'Diagnostic("E202", "error", "m")\nDiagnostic.of(f"W{n}", "m")\nDiagnostic.of("X1", "m")\n'
+        'errs.error("E205", "m", s)\nerrs.report(code="E2", message="m")\nCODES = ("W300",)\n'
+        'errs.error(Code.UNKNOWN_TREATY, "E202 is fine in a message")\nwarnings.warn("old", DeprecationWarning)\n'
+    )
+    found = sorted(ast.unparse(n) for n in string_codes(tree))
+    assert found == sorted(["'E202'", "f'W{n}'", "'X1'", "'E205'", "'E2'", "'W300'"])
+
+
+def test_every_code_is_given_at_a_call_that_takes_its_severity_from_the_registry() -> None:
+    """A code appears only as the first argument of ``Diagnostic.of(...)`` or of the
+    resolver's ``error(...)``/``warning(...)``, never of the constructor with a
+    severity of the call site's; and a helper named for a severity is given only
+    codes the registry gives that severity."""
     sites, stray = scan()
     assert sites, "no call sites found: the scan is broken"
     assert not stray, "codes outside a call whose severity can be checked:\n" + "\n".join(stray)
+    stated = [f"{place}: {code} given with a severity of its own" for place, code, sev in sites if sev == "?"]
+    assert not stated, "use Diagnostic.of(Code.NAME, ...), which takes the registry's severity:\n" + "\n".join(stated)
     wrong = [
         f"{place}: {code} given as {severity}, registered as {REGISTRY[Code(code)].severity}"
         for place, code, severity in sites
@@ -186,14 +239,31 @@ def test_every_code_is_given_at_a_call_that_states_or_derives_its_severity() -> 
 # ------------------------------------------------------------------ Diagnostic
 
 
-def test_a_diagnostic_resolves_its_code_and_refuses_a_typo_or_a_wrong_severity() -> None:
-    d = Diagnostic("E202", "error", "unknown treaty `UNC`")
+def test_a_diagnostic_takes_only_a_code_member_and_its_registered_severity() -> None:
+    d = Diagnostic(Code.UNKNOWN_TREATY, "error", "unknown treaty `UNC`")
     assert d.code is Code.UNKNOWN_TREATY and d.severity is Severity.ERROR
     assert Diagnostic.of(Code.NEVER_BINDS, "m").severity is Severity.WARNING
-    with pytest.raises(ValueError, match="not a registered"):
-        Diagnostic("E2O2", "error", "a letter O for a zero")
+    for written in ("E202", "E2O2"):  # a code as a string, right or mistyped
+        with pytest.raises(TypeError, match="must be a member of Code"):
+            Diagnostic(written, "error", "m")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="must be a member of Code"):
+            Diagnostic.of(written, "m")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="registered with severity error"):
         Diagnostic(Code.UNKNOWN_TREATY, "warning", "m")
+
+
+def test_the_resolver_helpers_take_the_severity_of_the_registry() -> None:
+    span = Span("f.treaty", 1, 1, 1, 2)
+    errs = Errors()
+    errs.error(Code.UNKNOWN_TREATY, "m", span)
+    errs.warning(Code.NEVER_BINDS, "m", span)
+    assert [(d.code, d.severity) for d in errs.items] == [("E202", "error"), ("W300", "warning")]
+    with pytest.raises(ValueError, match="registered with severity warning, not error"):
+        errs.error(Code.NEVER_BINDS, "m", span)
+    with pytest.raises(ValueError, match="registered with severity error, not warning"):
+        errs.warning(Code.UNKNOWN_TREATY, "m", span)
+    with pytest.raises(TypeError, match="must be a member of Code"):
+        errs.error("E202", "m", span)  # type: ignore[arg-type]
 
 
 def test_a_diagnostic_writes_the_same_strings_as_before() -> None:

@@ -23,7 +23,6 @@ from .data import (
     diagnostic_dict,
     error_document,
 )
-from .html_report import render_html
 
 __all__ = [
     "ERROR_SCHEMA",
@@ -40,6 +39,10 @@ __all__ = [
 
 def _repr_html(report: Report) -> str:
     """In a notebook, a report shows itself as the HTML report."""
+    # imported on first use: a command-line check that prints text or JSON does
+    # not pay for the HTML renderer's import
+    from .html_report import render_html
+
     return render_html(report, report.world)  # type: ignore[arg-type]
 
 

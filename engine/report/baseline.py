@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from ..codes import Code
 from ..diagnostics import Diagnostic, TreatyError
 from ..files import FileError, read_bounded
 from ..model import Span
@@ -43,7 +44,7 @@ def read_baseline(path: str) -> frozenset[Entry]:
     file is an input error (exit 2), never silently an empty baseline."""
 
     def fail(message: str, help: str = "write one with --write-baseline FILE") -> TreatyError:
-        return TreatyError([Diagnostic("E100", "error", message, Span(path, 0, 0, 0, 0), (), help)])
+        return TreatyError([Diagnostic.of(Code.FILE_UNREADABLE, message, Span(path, 0, 0, 0, 0), (), help)])
 
     # read whatever the path is (a pipe, a device), but at most 64 MiB (a million ids)
     try:

@@ -137,13 +137,13 @@ def build_report(world: World, analysis: Analysis, seconds: float, version: str,
     )
     diagnostics = world.warnings
     if analysis.chains_cut:
+        from ..codes import Code
         from ..diagnostics import Diagnostic
         from ..index import MAX_WALKS
 
         diagnostics += (
-            Diagnostic(
-                "W311",
-                "warning",
+            Diagnostic.of(
+                Code.TOO_MANY_CHAINS,
                 f"an action has more than {MAX_WALKS} chains of `implies` axioms; only the first were searched",
                 None,
                 (),

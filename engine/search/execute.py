@@ -85,6 +85,8 @@ class Serial:
         if self.examiner is None:
             assert self.setup is not None, "start() first"
             world, options, chains = self.setup
+            if total == 0 and not options.emit_smt:
+                return Analysis([])  # nothing to ask: no solver to build
             self.examiner = Examiner(world, options.timeout, options.cache_dir, chains, record=options.emit_smt)
         return self.examiner.run(pairs, total, stop_at, progress)
 

@@ -32,9 +32,9 @@ from .result import Analysis, Finding, Pair, pair_of
 class Snapshot(Protocol):
     """Answers a previous check left (see :class:`treatycheck.incremental.Reuse`)."""
 
-    def known(self, world: World, pair: Pair) -> tuple[bool, Finding | None]:
-        """(known, finding): whether the pair's answer is the snapshot's, and that
-        answer (None: no conflict)."""
+    def split(self, world: World, pairs: list[Pair]) -> tuple[list[Pair], list[Finding]]:
+        """The pairs whose answer the snapshot does not know, and the findings of
+        those it does (a known pair without a finding has no conflict)."""
         ...
 
 
@@ -84,11 +84,5 @@ def plan(world: World, pairs: list[Pair], snapshot: Snapshot | None = None) -> P
     rest left to ask."""
     if snapshot is None:
         return Plan(world, pairs)
-    ask, known = [], []
-    for pair in pairs:
-        hit, finding = snapshot.known(world, pair)
-        if not hit:
-            ask.append(pair)
-        elif finding is not None:
-            known.append(finding)
+    ask, known = snapshot.split(world, pairs)
     return Plan(world, ask, known)
