@@ -15,12 +15,11 @@ import z3
 
 from .encode import NormInstance, all_of
 from .evaluate import Evaluator, FiniteScenario, Scenario
+from .kinds import MODALITY_WORDS
 from .search.pair import ModelScenario, PairSolver, ReplayError
 from .search.replay import Recording
 from .tell import tell, written
 from .world import Norm, World
-
-_IMPOSES = {"obligation": "obliges", "prohibition": "forbids", "permission": "permits", "right": "protects"}
 
 #: (old is broader somewhere, new is broader somewhere) -> the change.
 _CHANGE = {
@@ -107,7 +106,7 @@ def _scenario(
     told = [tell(world, a) for a in facts + judgements]
     other_label = "old" if label == "new" else "new"
     told.append(
-        f"the {label} text {_IMPOSES[side.modality]} {bearer}: {tell(world, action)}; the {other_label} text does not"
+        f"the {label} text {MODALITY_WORDS[side.modality].imposes} {bearer}: {tell(world, action)}; the {other_label} text does not"
     )
     return {
         "facts": [written(a) for a in facts],

@@ -75,7 +75,7 @@ class ModalityWords:
     english_any: str  # before `take any action`: `must not` (explain)
     role: str  # the label under the modal words in a report: `prohibits` (text, html)
     verb: str  # a norm's part of a scenario story: `forbids` (report)
-    imposes: str  # what one text does to a bearer in a diff: `forbids` (analysis)
+    imposes: str  # what one text does to a bearer in a diff: `forbids` (compare)
 
 
 #: The words of each modality; look up with a Modality or its plain string.
