@@ -97,7 +97,7 @@ class _Package(types.ModuleType):
 
     def __setattr__(self, name: str, value: object) -> None:
         if name == "diff" and isinstance(value, types.ModuleType):
-            value = value.diff  # type: ignore[attr-defined]
+            value = value.diff
         super().__setattr__(name, value)
 
 

@@ -168,7 +168,7 @@ class VerdictCache:
         self._pending: list[tuple[str, str, str]] = []
         self._db = self._open()
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):
         import sqlite3
 
         path = os.path.join(self.directory, "verdicts.sqlite")

@@ -118,7 +118,7 @@ def _connect(address: str | None) -> object | None:
         raise _Refused(f"cannot reach the Dask scheduler at `{address}`: {e}") from None
 
 
-def world_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
+def world_options(fn: Callable) -> Callable:
     fn = click.option("--no-builtin", is_flag=True, help="Do not load the built-in commitments library.")(fn)
     fn = click.option(
         "--against",
@@ -130,7 +130,7 @@ def world_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
     return fn
 
 
-def solver_options(fn: Callable) -> Callable:  # type: ignore[type-arg]
+def solver_options(fn: Callable) -> Callable:
     fn = click.option(
         "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True
     )(fn)
@@ -178,8 +178,8 @@ class _Progress:
 
         if self.bar is None:
             self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()  # type: ignore[attr-defined]
-            self.task = self.bar.add_task("checking pairs", total=total)  # type: ignore[attr-defined]
+            self.bar.start()
+            self.task = self.bar.add_task("checking pairs", total=total)
         self.bar.update(self.task, completed=done, total=total)  # type: ignore[attr-defined]
 
     def close(self) -> None:
@@ -213,7 +213,7 @@ def main() -> None:
     metavar="ADDRESS",
     help="Run the solving on the Dask cluster at ADDRESS (needs treatycheck[distributed]).",
 )
-def check(  # type: ignore[no-untyped-def]
+def check(
     files,
     no_builtin,
     against,
@@ -291,7 +291,7 @@ def check(  # type: ignore[no-untyped-def]
 @click.argument("files", nargs=-1, required=True)
 @world_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def parse_cmd(files, no_builtin, against, output, fmt) -> None:  # type: ignore[no-untyped-def]
+def parse_cmd(files, no_builtin, against, output, fmt) -> None:
     """Check syntax and names; print each norm in logic and in plain words."""
 
     def run() -> int:
@@ -371,7 +371,7 @@ def _unknown_ref(world: World, ref: str) -> TreatyError:
 @world_options
 @click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # type: ignore[no-untyped-def]
+def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
     """Show a norm (such as EST:2.1) or a precedence sentence (NAT:8) in plain words, with its conflicts."""
 
     def run() -> int:
@@ -456,9 +456,9 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:  # t
 @solver_options
 @click.option("--each-file", is_flag=True, help="Read every file as a world of its own.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def test_cmd(  # type: ignore[no-untyped-def]
+def test_cmd(
     files, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, each_file, fmt
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Run the `expect` sentences in FILES; exit 1 if any fails."""
 
     def run() -> int:
@@ -511,9 +511,7 @@ def test_cmd(  # type: ignore[no-untyped-def]
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
 @solver_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
-def diff_cmd(  # type: ignore[no-untyped-def]
-    old, new, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, fmt
-) -> None:  # type: ignore[no-untyped-def]
+def diff_cmd(old, new, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, fmt) -> None:
     """What an edit changed: OLD and NEW are files, directories or git:REV:PATH."""
 
     def run() -> int:
@@ -541,7 +539,7 @@ def diff_cmd(  # type: ignore[no-untyped-def]
 @main.command("fmt")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if a file is not in canonical layout.")
-def fmt_cmd(files, check_only) -> None:  # type: ignore[no-untyped-def]
+def fmt_cmd(files, check_only) -> None:
     """Print FILES in canonical layout (comments kept)."""
 
     def run() -> int:

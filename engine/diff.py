@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import model as m
 from .compare import compare_norms
@@ -23,7 +24,7 @@ from .report import Conflict, Report
 from .run import executor_for, run_check
 from .search.execute import CheckOptions
 from .version import VERSION
-from .world import Group, Norm, Treaty, World
+from .world import Group, Norm, PrecedenceClause, Treaty, World
 
 SCHEMA = "treatycheck/diff/v1"
 _RANK = {"warning": 1, "error": 2}
@@ -139,8 +140,8 @@ def diff(
 # ------------------------------------------------------------------ sentences
 
 
-def _sentences(world: World) -> dict[str, object]:
-    out: dict[str, object] = {}
+def _sentences(world: World) -> dict[str, Norm | PrecedenceClause]:
+    out: dict[str, Norm | PrecedenceClause] = {}
     for n in world.norms:
         if n.file in world.user_files:
             out[n.ref] = n
@@ -159,13 +160,17 @@ def compare_articles(old: World, new: World, timeout: float = 10.0) -> tuple[Art
     changed_preds = _changed_predicates(old, new)
     for ref in sorted(set(a) | set(b)):
         x, y = a.get(ref), b.get(ref)
-        texts = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
+        texts: dict[str, Any] = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
         if x is None:
             changes.append(ArticleChange(ref, "added", **texts))
         elif y is None:
             changes.append(ArticleChange(ref, "removed", **texts))
-        elif not isinstance(x, Norm) or not isinstance(y, Norm):
-            same = type(x) is type(y) and (x.kind, x.treaties) == (y.kind, y.treaties)  # type: ignore[union-attr]
+        elif isinstance(x, PrecedenceClause) or isinstance(y, PrecedenceClause):
+            same = (
+                isinstance(x, PrecedenceClause)
+                and isinstance(y, PrecedenceClause)
+                and (x.kind, x.treaties) == (y.kind, y.treaties)
+            )
             changes.append(ArticleChange(ref, "equivalent" if same else "different", **texts))
         elif x.modality != y.modality:
             changes.append(ArticleChange(ref, "different", (x.modality, y.modality), **texts))
@@ -178,12 +183,13 @@ def compare_articles(old: World, new: World, timeout: float = 10.0) -> tuple[Art
         merged, rename_old, rename_new = merge(old, new)
         results = compare_norms(merged, [(rename_old(x), rename_new(y)) for _, x, y in pairs], timeout)
         for (ref, x, y), (change, scenario) in zip(pairs, results, strict=True):
-            texts = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
-            changes.append(ArticleChange(ref, change, scenario=scenario, **texts))
+            changes.append(
+                ArticleChange(ref, change, scenario=scenario, old_text=_text(old, ref, x), new_text=_text(new, ref, y))
+            )
     return tuple(sorted(changes, key=lambda c: c.ref))
 
 
-def _text(world: World, ref: str, sentence: object) -> str | None:
+def _text(world: World, ref: str, sentence: Norm | PrecedenceClause | None) -> str | None:
     """The words of a sentence (a norm or a precedence sentence) as written; None
     when the version has no such sentence."""
     if sentence is None:
@@ -201,7 +207,7 @@ def _mentions(norm: Norm, preds: set[str]) -> bool:
     return any(isinstance(x, m.Call) and x.name in preds for x in m.walk(norm.action, norm.condition))
 
 
-def _rename_cond(c: object, groups: dict[str, str]) -> object:
+def _rename_cond(c: m.Cond, groups: dict[str, str]) -> m.Cond:
     if isinstance(c, m.InGroup):
         return replace(c, group=groups.get(c.group, c.group))
     if isinstance(c, m.Not):
@@ -213,7 +219,7 @@ def _rename_cond(c: object, groups: dict[str, str]) -> object:
     return c
 
 
-def merge(old: World, new: World):  # type: ignore[no-untyped-def]
+def merge(old: World, new: World):
     """One world holding both versions' norms, each side's treaties and groups renamed
     apart; returns it with the two norm-renaming functions."""
     entities = {e.name: e for e in old.entities} | {e.name: e for e in new.entities}
@@ -232,7 +238,7 @@ def merge(old: World, new: World):  # type: ignore[no-untyped-def]
                 ref=prefix.lower() + n.ref,
                 treaty=prefix + n.treaty,
                 bearer_group=gmap.get(n.bearer_group, n.bearer_group) if n.bearer_group else None,
-                condition=_rename_cond(n.condition, gmap),  # type: ignore[arg-type]
+                condition=None if n.condition is None else _rename_cond(n.condition, gmap),
             )
 
         renames.append(rename)

@@ -46,14 +46,14 @@ EXPAND_LIMIT = 4096
 # helpers build terms straight through the C API from terms already well-sorted.
 
 
-def _array(xs: list[z3.ExprRef]):  # type: ignore[no-untyped-def]
+def _array(xs: list[z3.ExprRef]):
     arr = (z3.Ast * len(xs))()
     for i, x in enumerate(xs):
         arr[i] = x.as_ast()
     return arr
 
 
-def _bool(ast, ctx: z3.Context) -> z3.BoolRef:  # type: ignore[no-untyped-def]
+def _bool(ast, ctx: z3.Context) -> z3.BoolRef:
     return z3.BoolRef(ast, ctx)
 
 
@@ -82,8 +82,8 @@ def _truth(ctx: z3.Context) -> tuple[int, int]:
     ids = getattr(ctx, "_treatycheck_truth", None)
     if ids is None:
         ids = (z3.BoolVal(True, ctx).get_id(), z3.BoolVal(False, ctx).get_id())
-        ctx._treatycheck_truth = ids  # type: ignore[attr-defined]
-    return ids  # type: ignore[no-any-return]
+        ctx._treatycheck_truth = ids
+    return ids
 
 
 def all_of(xs: list[z3.BoolRef], ctx: z3.Context) -> z3.BoolRef:
@@ -204,7 +204,7 @@ class Encoder:
         if c is None:
             return z3.BoolVal(True, ctx)
         if isinstance(c, m.Call):
-            return _app(self.functions[c.name], [self.term(a, env) for a in c.args])  # type: ignore[return-value]
+            return _app(self.functions[c.name], [self.term(a, env) for a in c.args])
         if isinstance(c, m.Not):
             return _not(self.cond(c.body, env, treaty))
         if isinstance(c, m.And):
@@ -347,7 +347,7 @@ class Encoder:
 
     def atom(self, atom: tuple) -> z3.BoolRef:
         """A ground fact or judgement atom as a Z3 Boolean."""
-        return _app(self.functions[atom[0]], [self.ground(a) for a in atom[1:]])  # type: ignore[return-value]
+        return _app(self.functions[atom[0]], [self.ground(a) for a in atom[1:]])
 
 
 def _free(c: m.Cond) -> frozenset[str]:

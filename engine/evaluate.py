@@ -40,6 +40,7 @@ CHAIN_KINDS = {ConflictKind.OBLIGATION_PROHIBITION, ConflictKind.RIGHT_PROHIBITI
 def pair_kind(first: str, second: str) -> tuple[ConflictKind, bool] | None:
     """The conflict kind two modalities can form, and whether to swap them so the
     first is the acting side (obligation, right, permission). None: never conflict."""
+    first, second = Modality(first), Modality(second)
     if (first, second) in KINDS:
         return KINDS[(first, second)], False
     if (second, first) in KINDS:
@@ -243,7 +244,7 @@ class Evaluator:
         paths: dict[tuple, tuple[Step, ...]] = {action: ()}
         frontier = [action]
         while frontier:
-            nxt = []
+            nxt: list[tuple] = []
             for act in frontier:
                 for ax in self.implies:
                     env0 = self._match(ax.left, act, {})
@@ -252,9 +253,11 @@ class Evaluator:
                     for env in self.bindings(ax.variables, env0):
                         if not self.holds(ax.condition, env, s, None):
                             continue
+                        # the right side of an axiom is an action: its value is a tuple
                         target = self.value(ax.right, env)
+                        assert isinstance(target, tuple)
                         if target not in paths:
-                            paths[target] = paths[act] + (Step(ax.name, act, target),)  # type: ignore[arg-type]
+                            paths[target] = paths[act] + (Step(ax.name, act, target),)
                             nxt.append(target)
             frontier = sorted(nxt, key=repr)
         return paths

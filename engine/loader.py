@@ -150,7 +150,9 @@ def read_inputs(spec: str) -> list[tuple[str, str]]:
 
 def parse_sources(sources: Sequence[tuple[str, str]]) -> list[m.Module]:
     """Parse (file, text) pairs; syntax errors of all files are gathered."""
-    modules, diags, texts = [], [], {}
+    modules: list[m.Module] = []
+    diags: list[Diagnostic] = []
+    texts: dict[str, str] = {}
     for file, text in sources:
         checkpoint()
         texts[file] = text

@@ -37,7 +37,7 @@ NO_SPAN = Span("<none>", 0, 0, 0, 0)
 
 
 def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=NO_SPAN, compare=False, repr=False)
 
 
 # ------------------------------------------------------------------ terms
@@ -138,7 +138,25 @@ class Quant:
     span: Span = _span()
 
 
-Cond = Call | Not | And | Or | InGroup | IsParty | Same | Quant
+# Produced by resolution, never written by a user: local variables made explicit.
+
+
+@dataclass(frozen=True)
+class Exists:
+    """Some binding of ``vars`` (pairs of name and type) satisfies ``body``.
+
+    Resolution wraps a norm's local variables in this at the smallest ``not`` or
+    ``unless`` that holds all their uses (LANGUAGE.md's "some entity" reading).
+    """
+
+    vars: tuple[tuple[str, str], ...]
+    body: Cond
+    span: Span = _span()
+
+
+#: A condition: what a user writes, and (``Exists``) what resolution makes of a
+#: local variable.
+Cond = Call | Not | And | Or | InGroup | IsParty | Same | Quant | Exists
 
 
 # ------------------------------------------------------------------ declarations
@@ -390,24 +408,7 @@ class Module:
     source: str = field(default="", compare=False, repr=False)
 
 
-# ------------------------------------------------------------------ internal forms
-# Produced by resolution, never written by a user: local variables made explicit.
-
-
-@dataclass(frozen=True)
-class Exists:
-    """Some binding of ``vars`` (pairs of name and type) satisfies ``body``.
-
-    Resolution wraps a norm's local variables in this at the smallest ``not`` or
-    ``unless`` that holds all their uses (LANGUAGE.md's "some entity" reading).
-    """
-
-    vars: tuple[tuple[str, str], ...]
-    body: Cond
-    span: Span = _span()
-
-
-def walk(*nodes: object):  # type: ignore[no-untyped-def]
+def walk(*nodes: object):
     """Every model node inside ``nodes`` (depth first), spans and plain values aside."""
     stack = list(nodes)
     while stack:
@@ -471,7 +472,7 @@ def bare(node: _T, table: dict[tuple, Any]) -> _T:
     if isinstance(node, tuple):
         items = tuple([x if isinstance(x, _PLAIN) else bare(x, table) for x in node])
         key: tuple = ("()", *[x if isinstance(x, _PLAIN) else id(x) for x in items])
-        return table.setdefault(key, items)  # type: ignore[no-any-return]
+        return table.setdefault(key, items)
     names = _fields(type(node))
     if not names:
         return node
@@ -492,4 +493,4 @@ def bare(node: _T, table: dict[tuple, Any]) -> _T:
     found = table.get(key)
     if found is None:
         found = table[key] = type(node)(*values)
-    return found  # type: ignore[no-any-return]
+    return found

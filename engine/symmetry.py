@@ -43,7 +43,7 @@ class PairClasses:
         self.bit = {n: 1 << i for i, n in enumerate(names)}
         self.treaty_mask = {t.id: self._mask(t.parties) for t in world.treaties}
         self.group_mask = {g.name: self._mask(g.members) for g in world.groups}
-        background = [*(a.left for a in world.axioms), *(a.right for a in world.axioms)]
+        background: list[object] = [*(a.left for a in world.axioms), *(a.right for a in world.axioms)]
         background += [a.condition for a in world.axioms] + [a.condition for a in world.assumptions]
         named: set[str] = set()
         for node in background:

@@ -15,6 +15,7 @@ treaty's header options as written, for E222, are :attr:`~treatycheck.model.Trea
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -34,7 +35,7 @@ try:  # lark-cython lexes and parses about 1.6x faster; its tokens are its own t
     import lark_cython
 
     _PLUGINS: dict | None = lark_cython.plugins
-    _TOKEN_TYPES: tuple[type, ...] = (lark.Token, lark_cython.Token)
+    _TOKEN_TYPES: tuple[type[Any], ...] = (lark.Token, lark_cython.Token)
 except ImportError:  # pragma: no cover - the plain Lark path
     _PLUGINS = None
     _TOKEN_TYPES = (lark.Token,)
@@ -65,6 +66,8 @@ class _TooDeep(Exception):
 def _span(children: list[Any]) -> m.Span:
     """From the first positioned child to the last. Called for every node of every
     parse, so written as two plain loops (this was a quarter of parsing time)."""
+    at: Any
+    to: Any
     for c in children:
         at = c if isinstance(c, _TOKEN_TYPES) else getattr(c, "span", None)
         if at is not None and (at is c or isinstance(at, m.Span)):
@@ -112,13 +115,13 @@ def _depth_check(node: Any, children: list[Any]) -> Any:
     d = 1 + max((depths.get(id(c), 0) for c in children if not isinstance(c, _TOKEN_TYPES)), default=0)
     if d > MAX_DEPTH:
         tok = next((c for c in children if isinstance(c, _TOKEN_TYPES)), None)
-        raise _TooDeep(tok)  # type: ignore[arg-type]
+        raise _TooDeep(tok)
     depths[id(node)] = d
     _local.keep.append(node)  # ids stay unique while the parse runs
     return node
 
 
-class _Build(Transformer):  # type: ignore[type-arg]
+class _Build(Transformer):
     """Builds model nodes while the LALR parser reduces (keep_all_tokens is on)."""
 
     # ---- terms and conditions
@@ -287,7 +290,7 @@ class _Build(Transformer):  # type: ignore[type-arg]
         return (Modality.RIGHT, _span(c))
 
     def norm_action(self, c: list[Any]) -> m.Call:
-        return c[0]  # type: ignore[no-any-return]
+        return c[0]
 
     def any_action(self, c: list[Any]) -> m.AnyAction:
         return m.AnyAction(c[3].value, _span(c))
@@ -390,7 +393,7 @@ def grammar_terminals() -> dict[str, str]:
     return out
 
 
-def _expected_words(expected: set[str] | list[str]) -> str:
+def _expected_words(expected: Iterable[str]) -> str:
     words = grammar_terminals()
     names = sorted({words.get(e, e) for e in expected if e not in ("WS", "COMMENT")})
     if not names:
@@ -405,7 +408,8 @@ def _syntax_diagnostic(err: UnexpectedInput, file: str, text: str) -> Diagnostic
     column = err.column if err.column and err.column > 0 else 1
     help_: str | None = None
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        pos = err.pos_in_stream
+        ch = text[pos] if pos is not None and 0 <= pos < len(text) else "?"
         message = f"unexpected character `{ch}`"
         allowed = err.allowed or set()
         help_ = _expected_words(allowed) or None
@@ -468,7 +472,8 @@ def parse(text: str, file: str = "<string>") -> m.Module:
     _local.depths = {}
     _local.keep = []
     try:
-        items = parser.parse(text)
+        # the transformer runs inside the parse: what comes out is the list of items
+        items: list[Any] = parser.parse(text)  # type: ignore[assignment]
     except UnexpectedInput as err:
         raise TreatySyntaxError([_syntax_diagnostic(err, file, text)], {file: text}) from None
     except VisitError as err:
@@ -487,7 +492,7 @@ def parse(text: str, file: str = "<string>") -> m.Module:
         _local.depths = {}
         _local.keep = []
     comments, _local.comments = _local.comments, []
-    return _finish(file, list(items), comments, text)
+    return _finish(file, items, comments, text)
 
 
 def _too_deep(err: _TooDeep, file: str) -> Diagnostic:

@@ -142,6 +142,17 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class _Lookups:
+    """A world's things by name (built on first use, never pickled)."""
+
+    entity: dict[str, Entity]
+    group: dict[str, Group]
+    predicate: dict[str, Predicate]
+    treaty: dict[str, Treaty]
+    norm: dict[str, Norm]
+
+
+@dataclass(frozen=True)
 class World:
     """Everything a check needs, validated. Collections are in canonical order."""
 
@@ -164,16 +175,16 @@ class World:
         return self.source_map.texts
 
     # Lookups are built lazily and not pickled with the world.
-    def _index(self) -> dict[str, object]:
+    def _index(self) -> _Lookups:
         cache = self.__dict__.get("_cache")
         if cache is None:
-            cache = {
-                "entity": {e.name: e for e in self.entities},
-                "group": {g.name: g for g in self.groups},
-                "predicate": {p.name: p for p in self.predicates},
-                "treaty": {t.id: t for t in self.treaties},
-                "norm": {n.ref: n for n in self.norms},
-            }
+            cache = _Lookups(
+                {e.name: e for e in self.entities},
+                {g.name: g for g in self.groups},
+                {p.name: p for p in self.predicates},
+                {t.id: t for t in self.treaties},
+                {n.ref: n for n in self.norms},
+            )
             object.__setattr__(self, "_cache", cache)
         return cache
 
@@ -190,19 +201,19 @@ class World:
         self.__dict__.setdefault("source_map", SourceMap())
 
     def entity(self, name: str) -> Entity:
-        return self._index()["entity"][name]  # type: ignore[index,no-any-return]
+        return self._index().entity[name]
 
     def group(self, name: str) -> Group:
-        return self._index()["group"][name]  # type: ignore[index,no-any-return]
+        return self._index().group[name]
 
     def predicate(self, name: str) -> Predicate:
-        return self._index()["predicate"][name]  # type: ignore[index,no-any-return]
+        return self._index().predicate[name]
 
     def treaty(self, tid: str) -> Treaty:
-        return self._index()["treaty"][tid]  # type: ignore[index,no-any-return]
+        return self._index().treaty[tid]
 
     def norm(self, ref: str) -> Norm:
-        return self._index()["norm"][ref]  # type: ignore[index,no-any-return]
+        return self._index().norm[ref]
 
     @property
     def entity_names(self) -> tuple[str, ...]:
@@ -228,14 +239,14 @@ class World:
         """
         cache = self.__dict__.get("_symmetry")
         if cache is not None:
-            return cache  # type: ignore[no-any-return]
-        named = set()
+            return cache
+        named: set[str] = set()
         for n in self.norms:
             named |= constants(n.bearer) | constants(n.action) | constants(n.condition)
         for a in self.axioms:
             named |= constants(a.left) | constants(a.right) | constants(a.condition)
-        for a in self.assumptions:
-            named |= constants(a.condition)
+        for assumption in self.assumptions:
+            named |= constants(assumption.condition)
         sets = [(g.name, g.members) for g in self.groups] + [("treaty:" + t.id, t.parties) for t in self.treaties]
         classes: dict[tuple, list[str]] = {}
         out: dict[str, tuple[str, ...]] = {}

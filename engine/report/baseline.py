@@ -69,7 +69,7 @@ def read_baseline(path: str) -> frozenset[Entry]:
         if not all(isinstance(x, str) for x in entry[:3]) or not (entry[3] is None or isinstance(entry[3], str)):
             raise fail(f"`{path}` holds an entry whose fields are not strings")
         entries.append(entry)
-    return frozenset(entries)  # type: ignore[arg-type]
+    return frozenset(entries)
 
 
 def without(report: Report, known: frozenset[Entry]) -> Report:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..diagnostics import line_count, source_line
-from ..kinds import MODALITY_WORDS
+from ..kinds import MODALITY_WORDS, Modality
 from .data import Conflict, NormRef
 from .html_common import esc, plural, sentence
 
@@ -69,7 +69,7 @@ def _clause(n: NormRef, c: Conflict, world: World | None, sources: Mapping[str, 
     kind = '<span class="badge plain">political commitment</span>' if n.commitment else ""
     return (
         '<div class="clause">'
-        f'<div class="who"><strong>{esc(n.ref)}</strong><span>{esc(MODALITY_WORDS[n.modality].role if n.modality in MODALITY_WORDS else n.modality)}</span>'
+        f'<div class="who"><strong>{esc(n.ref)}</strong><span>{esc(MODALITY_WORDS[Modality(n.modality)].role if n.modality in MODALITY_WORDS else n.modality)}</span>'
         f"{role}{kind}</div>"
         f'<div class="loc" title="{esc(tname)}">{esc(tname)} \u00b7 {esc(_display(n.file))}:{n.line}</div>'
         f"<blockquote>{esc(n.text)}</blockquote>"

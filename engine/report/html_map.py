@@ -60,7 +60,7 @@ def _edges(conflicts: Iterable[Conflict]) -> dict[tuple[str, str], _Edge]:
     return edges
 
 
-def _layout(ids: Sequence[str], edges: Mapping[tuple[str, str], _Edge], cx: float, cy: float, radius: float):  # type: ignore[no-untyped-def]
+def _layout(ids: Sequence[str], edges: Mapping[tuple[str, str], _Edge], cx: float, cy: float, radius: float):
     """Nodes sorted by id on a circle, starting at the top, clockwise. A single hub (a
     treaty in conflict with at least three others, and with more than any other)
     sits in the middle so its edges do not cross the circle."""
@@ -236,8 +236,8 @@ def _map_svg(conflicts: Sequence[Conflict], world: World, anchors: Mapping[tuple
     treaty_ids = sorted({t.id for t in world.treaties} | involved)
     treaties = {t.id: t for t in world.treaties}
     norms: dict[str, int] = {}
-    for n in world.norms:
-        norms[n.treaty] = norms.get(n.treaty, 0) + 1
+    for norm in world.norms:
+        norms[norm.treaty] = norms.get(norm.treaty, 0) + 1
     cx, cy = 0.0, 0.0
     radius = 240.0 if len(treaty_ids) > 2 else 180.0
     pos, hub = _layout(treaty_ids, edges, cx, cy, radius)
@@ -355,9 +355,9 @@ def _map_svg(conflicts: Sequence[Conflict], world: World, anchors: Mapping[tuple
         x, y = pos[t]
         r = rad[t]
         related = [e for k, e in edges.items() if t in k]
-        sev = worst(c for e in related for c in e.conflicts) if related else None
-        ring = _COLOUR[sev] if sev else "#8a94a3"
-        fill = "#fdecea" if sev == "error" else "#fff4dc" if sev == "warning" else "#f3f5f8"
+        gravest = worst(c for e in related for c in e.conflicts) if related else None
+        ring = _COLOUR[gravest] if gravest else "#8a94a3"
+        fill = "#fdecea" if gravest == "error" else "#fff4dc" if gravest == "warning" else "#f3f5f8"
         treaty = treaties.get(t)
         title = (treaty.title if treaty is not None else None) or ""
         date = f"signed {treaty.signed}" if treaty is not None and treaty.signed else ""

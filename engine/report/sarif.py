@@ -82,7 +82,7 @@ def to_sarif(report: Report, user_files: Iterable[str]) -> dict[str, object]:
         if related:
             result["relatedLocations"] = related
         results.append(result)
-    rules = [{"id": k, "name": k, "shortDescription": {"text": _RULES[k]}} for k in kinds]
+    rules = [{"id": k, "name": k, "shortDescription": {"text": _RULES[ConflictKind(k)]}} for k in kinds]
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

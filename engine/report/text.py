@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable, Mapping
 
 from ..diagnostics import source_line
-from ..kinds import MODALITY_WORDS
+from ..kinds import MODALITY_WORDS, Modality
 from .data import Conflict, NormRef, Report
 
 Paint = Callable[[str, str], str]
@@ -42,7 +42,7 @@ def _snippet(n: NormRef, sources: Mapping[str, str], paint: Paint, marker: str) 
     width = max(1, (n.modality_end_column or col + 1) - col)
     out.append(f"{pad} {paint('|', 'blue')}")
     out.append(f"{gutter.rjust(len(pad))} {paint('|', 'blue')} {src}")
-    label = f"{n.ref} {MODALITY_WORDS[n.modality].role}"
+    label = f"{n.ref} {MODALITY_WORDS[Modality(n.modality)].role}"
     out.append(f"{pad} {paint('|', 'blue')} {' ' * (col - 1)}{paint('^' * width + ' ' + label, 'bold')}")
     return out
 
@@ -96,7 +96,7 @@ def render_text(report: Report, sources: Mapping[str, str], paint: Paint = _plai
     return "\n\n".join(blocks) + "\n"
 
 
-def render_diff(report, sources: Mapping[str, str], paint: Paint = _plain) -> str:  # type: ignore[no-untyped-def]
+def render_diff(report, sources: Mapping[str, str], paint: Paint = _plain) -> str:
     """The diff report: conflicts introduced, resolved and re-ranked, then each sentence."""
     out: list[str] = []
     if report.introduced:
@@ -108,7 +108,7 @@ def render_diff(report, sources: Mapping[str, str], paint: Paint = _plain) -> st
         out.append("\n".join(block))
     if report.changed:
 
-        def side(c) -> str:  # type: ignore[no-untyped-def]
+        def side(c) -> str:
             r = c.resolution
             return f"{r.status}{' ' + r.winner if r.winner else ''} ({c.severity})"
 
