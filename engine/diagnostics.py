@@ -80,6 +80,8 @@ class Diagnostic:
         out: dict[str, object] = {"code": self.code, "severity": self.severity, "message": self.message}
         if self.span is not None:
             out.update(file=self.span.file, line=self.span.line, column=self.span.column)
+            if self.span.breadcrumb:
+                out["breadcrumb"] = list(self.span.breadcrumb)
         if self.help:
             out["help"] = self.help
         if self.related:
@@ -209,6 +211,8 @@ def render(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
     out = [f"{diagnostic.location()}: {diagnostic.severity}: {diagnostic.message}"]
     if diagnostic.span is not None:
         out += _snippet(sources, diagnostic.span)
+        if diagnostic.span.breadcrumb:  # where in the treaty, in its own terms
+            out.append(f"  = in: {' > '.join(diagnostic.span.breadcrumb)}")
     for rel in diagnostic.related:
         out.append(f"  {rel.span.file}:{rel.span.line}:{rel.span.column}: note: {rel.message}")
         out += ["  " + s for s in _snippet(sources, rel.span)]

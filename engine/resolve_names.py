@@ -11,6 +11,7 @@ error with a "did you mean" hint. Nothing here reads syntax beyond a name and a
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 
 from . import model as m
 from .codes import Code
@@ -24,6 +25,9 @@ class Errors:
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
+        #: Where in a treaty the phase is (treaty > article > sentence): given to the
+        #: diagnostics found there whose spans do not carry it themselves.
+        self.trail: tuple[str, ...] = ()
 
     def error(
         self, code: Code, message: str, span: m.Span, help: str | None = None, related: Iterable[Related] = ()
@@ -39,6 +43,9 @@ class Errors:
         # the severity comes from the registry; the helper's name only has to agree with it
         if diagnostic.severity is not severity:
             raise ValueError(f"{diagnostic.code} is registered with severity {diagnostic.severity}, not {severity}")
+        span = diagnostic.span
+        if self.trail and span is not None and not span.breadcrumb:
+            diagnostic = replace(diagnostic, span=replace(span, breadcrumb=self.trail))
         self.items.append(diagnostic)
 
     def has_errors(self) -> bool:

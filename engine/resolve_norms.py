@@ -53,6 +53,18 @@ def resolve_treaty(
     """One treaty declaration to the treaty and its norms (in the order written);
     where the treaty and each of its sentences are written goes into ``places``."""
     places[("treaty", decl.id)] = Place(decl.span)
+    errs.trail = decl.span.breadcrumb
+    try:
+        return _treaty(decl, file, names, states, errs, places)
+    finally:
+        errs.trail = ()
+
+
+def _treaty(
+    decl: m.Treaty, file: str, names: Names, states: frozenset[str], errs: Errors, places: dict[Key, Place]
+) -> tuple[Treaty, list[Norm]]:
+    """The work of :func:`resolve_treaty`, with ``errs.trail`` kept at the sentence
+    being resolved."""
     _check_header(decl, errs)
     parties = _parties(decl, names, states, errs)
     precedence: list[PrecedenceClause] = []
@@ -73,6 +85,7 @@ def resolve_treaty(
         article_ids.append(art.id)
         for n, sent in enumerate(art.sentences, 1):
             ref = f"{decl.id}:{art.id}" + (f"#{n}" if n > 1 else "")
+            errs.trail = sent.span.breadcrumb
             if isinstance(sent, m.Precedence):
                 precedence.append(_precedence(sent, ref, decl, names, errs))
                 places[("precedence", ref)] = Place(sent.span, sent.text)

@@ -246,6 +246,7 @@ def test_a_missing_file_has_null_position(tmp_path: Path) -> None:
         "line": None,
         "column": None,
         "help": "check the path",
+        "breadcrumb": None,
         "related": [],
     }
 

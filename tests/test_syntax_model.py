@@ -149,3 +149,19 @@ def test_only_syntax_imports_lark() -> None:
     assert ENGINE / "syntax.py" in files
     importers = sorted(str(p.relative_to(ENGINE)) for p in files if _imported_roots(p) & LARK_MODULES)
     assert importers == ["syntax.py"]
+
+
+def test_a_diagnostic_inside_a_treaty_says_where_in_the_treaty_terms() -> None:
+    """The legal breadcrumb (treaty > article > sentence) travels with a diagnostic
+    found inside a treaty: in the text rendering and in the JSON form."""
+    import treatycheck
+    from treatycheck.diagnostics import render
+
+    text = 'state AA "A".\ntreaty TA "T":\n  parties: AA, ZZ.\n  article 4: AA shall go(AA).\n'
+    with pytest.raises(treatycheck.TreatyError) as caught:
+        treatycheck.loads(text, "t.treaty")
+    by_code = {d.code: d for d in caught.value.diagnostics}
+    assert by_code["E200"].span is not None and by_code["E200"].span.breadcrumb == ("TA",)
+    unknown_predicate = by_code["E201"]
+    assert unknown_predicate.to_dict()["breadcrumb"] == ["TA", "article 4", "sentence 1"]
+    assert "  = in: TA > article 4 > sentence 1" in render(unknown_predicate, {"t.treaty": text}).splitlines()

@@ -181,9 +181,10 @@ ERROR_SCHEMA = "treatycheck/errors/v1"
 
 def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
     """One diagnostic for an error document: always every key, ``null`` where the
-    position or help is not known (a line or column of 0 means "the whole file").
-    In: a Diagnostic. Out: ``code``, ``severity``, ``message``, ``file``, ``line``,
-    ``column``, ``help``, ``related`` (each ``file``, ``line``, ``column``, ``message``)."""
+        position or help is not known (a line or column of 0 means "the whole file").
+        In: a Diagnostic. Out: ``code``, ``severity``, ``message``, ``file``, ``line``,
+        ``column``, ``help``, ``breadcrumb`` (treaty, article, sentence: where in a treaty,
+    or ``null``), ``related`` (each ``file``, ``line``, ``column``, ``message``)."""
     span = d.span
     return {
         "code": d.code,
@@ -193,6 +194,7 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
         "line": span.line if span is not None and span.line > 0 else None,
         "column": span.column if span is not None and span.line > 0 and span.column > 0 else None,
         "help": d.help,
+        "breadcrumb": list(span.breadcrumb) if span is not None and span.breadcrumb else None,
         "related": [
             {"file": r.span.file, "line": r.span.line, "column": r.span.column, "message": r.message} for r in d.related
         ],
