@@ -17,6 +17,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -43,6 +44,13 @@ from .run import executor_for, run_check
 from .search.execute import CheckOptions, Serial
 from .syntax import parse as parse_text
 from .world import World
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from distributed import Client
+    from rich.progress import Progress, TaskID
+
+#: A command function, given back by the option decorators with its type.
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _load(files: Sequence[str], no_builtin: bool, against: Sequence[str]) -> World:
@@ -94,7 +102,7 @@ DEADLINE = _Seconds(min=0.001, max=366 * 86_400)
 SCHEDULER_CONNECT_SECONDS = 5
 
 
-def _connect(address: str | None) -> object | None:
+def _connect(address: str | None) -> Client | str | None:
     """A Dask client for ``--scheduler ADDRESS`` (None without one), or _Refused when
     the scheduler cannot be reached within SCHEDULER_CONNECT_SECONDS. Without Dask
     installed the address itself is returned, and the check says what to install."""
@@ -118,7 +126,7 @@ def _connect(address: str | None) -> object | None:
         raise _Refused(f"cannot reach the Dask scheduler at `{address}`: {e}") from None
 
 
-def world_options(fn: Callable) -> Callable:
+def world_options(fn: F) -> F:
     fn = click.option("--no-builtin", is_flag=True, help="Do not load the built-in commitments library.")(fn)
     fn = click.option(
         "--against",
@@ -130,7 +138,7 @@ def world_options(fn: Callable) -> Callable:
     return fn
 
 
-def solver_options(fn: Callable) -> Callable:
+def solver_options(fn: F) -> F:
     fn = click.option(
         "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True
     )(fn)
@@ -167,8 +175,8 @@ class _Progress:
     def __init__(self) -> None:
         self.start = time.monotonic()
         self.enabled = _colour(sys.stderr)
-        self.bar: object | None = None
-        self.task: object | None = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled or time.monotonic() - self.start < 1.0:
@@ -180,11 +188,12 @@ class _Progress:
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
             self.task = self.bar.add_task("checking pairs", total=total)
-        self.bar.update(self.task, completed=done, total=total)  # type: ignore[attr-defined]
+        assert self.task is not None  # added with the bar
+        self.bar.update(self.task, completed=done, total=total)
 
     def close(self) -> None:
         if self.bar is not None:
-            self.bar.stop()  # type: ignore[attr-defined]
+            self.bar.stop()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -260,7 +269,7 @@ def check(
         finally:
             progress.close()
             if client is not None and not isinstance(client, str):
-                client.close()  # type: ignore[attr-defined]
+                client.close()
         if session is not None:
             session.save(world, analysis)
         if emit_smt and analysis.smt is not None:

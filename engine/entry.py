@@ -14,7 +14,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import click
 
 
 def _interrupted() -> NoReturn:
@@ -44,11 +47,10 @@ def main() -> None:
     sys.exit(code)
 
 
-def _run(command: object) -> int:
+def _run(command: click.Command) -> int:
     """Click's standalone mode, except that Ctrl-C exits 130."""
     import click
 
-    assert isinstance(command, click.Command)
     try:
         code = command.main(standalone_mode=False)
     except click.exceptions.Abort as e:

@@ -17,10 +17,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from ..model import ref_matches
 from ..precedence import Resolution
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ..world import World
 
 SCHEMA = "treatycheck/report/v1"
 
@@ -150,7 +154,7 @@ class Report:
     conflicts: tuple[Conflict, ...]
     summary: Summary
     diagnostics: tuple[Diagnostic, ...] = ()
-    world: object | None = field(default=None, compare=False, repr=False)  # for renderers that show sources
+    world: World | None = field(default=None, compare=False, repr=False)  # for renderers that show sources
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {

@@ -60,7 +60,9 @@ def _edges(conflicts: Iterable[Conflict]) -> dict[tuple[str, str], _Edge]:
     return edges
 
 
-def _layout(ids: Sequence[str], edges: Mapping[tuple[str, str], _Edge], cx: float, cy: float, radius: float):
+def _layout(
+    ids: Sequence[str], edges: Mapping[tuple[str, str], _Edge], cx: float, cy: float, radius: float
+) -> tuple[dict[str, tuple[float, float]], str | None]:
     """Nodes sorted by id on a circle, starting at the top, clockwise. A single hub (a
     treaty in conflict with at least three others, and with more than any other)
     sits in the middle so its edges do not cross the circle."""
