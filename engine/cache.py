@@ -15,13 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .content import canon, groups_in, groups_named, said
 from .evaluate import Step, Witness
 from .symmetry import digest
 from .version import VERSION
 from .world import Norm, World
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import sqlite3
 
 FORMAT = "treatycheck/cache/v1"
 
@@ -168,7 +171,7 @@ class VerdictCache:
         self._pending: list[tuple[str, str, str]] = []
         self._db = self._open()
 
-    def _open(self):
+    def _open(self) -> sqlite3.Connection | None:
         import sqlite3
 
         path = os.path.join(self.directory, "verdicts.sqlite")

@@ -15,8 +15,9 @@ memberships may have changed too), over the union of the vocabularies.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TypedDict
 
 from . import model as m
 from .compare import compare_norms
@@ -140,6 +141,13 @@ def diff(
 # ------------------------------------------------------------------ sentences
 
 
+class _Texts(TypedDict):
+    """A sentence's words in the two versions (keywords of :class:`ArticleChange`)."""
+
+    old_text: str | None
+    new_text: str | None
+
+
 def _sentences(world: World) -> dict[str, Norm | PrecedenceClause]:
     out: dict[str, Norm | PrecedenceClause] = {}
     for n in world.norms:
@@ -160,7 +168,7 @@ def compare_articles(old: World, new: World, timeout: float = 10.0) -> tuple[Art
     changed_preds = _changed_predicates(old, new)
     for ref in sorted(set(a) | set(b)):
         x, y = a.get(ref), b.get(ref)
-        texts: dict[str, Any] = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
+        texts: _Texts = {"old_text": _text(old, ref, x), "new_text": _text(new, ref, y)}
         if x is None:
             changes.append(ArticleChange(ref, "added", **texts))
         elif y is None:
@@ -219,14 +227,14 @@ def _rename_cond(c: m.Cond, groups: dict[str, str]) -> m.Cond:
     return c
 
 
-def merge(old: World, new: World):
+def merge(old: World, new: World) -> tuple[World, Callable[[Norm], Norm], Callable[[Norm], Norm]]:
     """One world holding both versions' norms, each side's treaties and groups renamed
     apart; returns it with the two norm-renaming functions."""
     entities = {e.name: e for e in old.entities} | {e.name: e for e in new.entities}
     predicates = {p.name: p for p in old.predicates} | {p.name: p for p in new.predicates}
     groups: list[Group] = []
     treaties: list[Treaty] = []
-    renames = []
+    renames: list[Callable[[Norm], Norm]] = []
     for prefix, w in (("OLD_", old), ("NEW_", new)):
         gmap = {g.name: prefix + g.name for g in w.groups}
         groups += [replace(g, name=gmap[g.name]) for g in w.groups]

@@ -37,10 +37,9 @@ KINDS: dict[tuple[Modality, Modality], ConflictKind] = {
 CHAIN_KINDS = {ConflictKind.OBLIGATION_PROHIBITION, ConflictKind.RIGHT_PROHIBITION, ConflictKind.PERMISSION_PROHIBITION}
 
 
-def pair_kind(first: str, second: str) -> tuple[ConflictKind, bool] | None:
+def pair_kind(first: Modality, second: Modality) -> tuple[ConflictKind, bool] | None:
     """The conflict kind two modalities can form, and whether to swap them so the
     first is the acting side (obligation, right, permission). None: never conflict."""
-    first, second = Modality(first), Modality(second)
     if (first, second) in KINDS:
         return KINDS[(first, second)], False
     if (second, first) in KINDS:

@@ -9,6 +9,7 @@ later stage builds on these types.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -408,7 +409,7 @@ class Module:
     source: str = field(default="", compare=False, repr=False)
 
 
-def walk(*nodes: object):
+def walk(*nodes: object) -> Iterator[Any]:
     """Every model node inside ``nodes`` (depth first), spans and plain values aside."""
     stack = list(nodes)
     while stack:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import lark
 from lark import Lark, Transformer
@@ -473,7 +473,7 @@ def parse(text: str, file: str = "<string>") -> m.Module:
     _local.keep = []
     try:
         # the transformer runs inside the parse: what comes out is the list of items
-        items: list[Any] = parser.parse(text)  # type: ignore[assignment]
+        items = cast("list[Any]", parser.parse(text))
     except UnexpectedInput as err:
         raise TreatySyntaxError([_syntax_diagnostic(err, file, text)], {file: text}) from None
     except VisitError as err:
