@@ -330,14 +330,15 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:
                         "ref": n.ref,
                         "modality": n.modality,
                         "file": n.file,
-                        "line": world.source_map.norm(n.ref).span.line,
-                        "column": world.source_map.norm(n.ref).span.column,
-                        "text": world.source_map.norm(n.ref).text,
+                        "line": at.span.line,
+                        "column": at.span.column,
+                        "text": at.text,
                         "variables": [list(v) for v in n.variables],
                         "logic": logic(world, n),
                         "english": english(world, n),
                     }
                     for n in shown
+                    for at in [world.source_map.norm(n.ref)]
                 ],
             }
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
@@ -392,7 +393,6 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
             raise _unknown_ref(world, ref)
         from .analysis import analyse
         from .report.build import build_report
-        from .search.execute import CheckOptions
 
         # a precedence sentence ranks its own treaty against others, so every conflict
         # it decides involves a norm of that treaty
@@ -421,14 +421,15 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
                         "treaty": c.treaty,
                         "kind": c.kind,
                         "treaties": list(c.treaties),
-                        "text": world.source_map.place("precedence", c.ref).text,
-                        "file": world.source_map.span("precedence", c.ref).file,
-                        "line": world.source_map.span("precedence", c.ref).line,
-                        "column": world.source_map.span("precedence", c.ref).column,
+                        "text": at.text,
+                        "file": at.span.file,
+                        "line": at.span.line,
+                        "column": at.span.column,
                         "english": f"{c.ref} {precedence_words(world, c)}.",
                         "decides": [k.id for k in decides[c.ref]],
                     }
                     for c in clauses
+                    for at in [world.source_map.place("precedence", c.ref)]
                 ],
                 "conflicts": [k.to_dict() for k in conflicts],
             }

@@ -19,7 +19,7 @@ from ..index import ChainIndex
 from ..interrupt import checkpoint
 from ..world import World
 from .examine import Examiner
-from .execute import CheckOptions, Progress, Serial, batch_size, batches
+from .execute import CheckOptions, Progress, Serial, batches
 from .result import Analysis, Pair, from_rows, merged, to_rows
 
 
@@ -75,12 +75,9 @@ class Cluster:
         world = self.world
         assert world is not None
         parts = (self.tasks or max(2, sum(client.nthreads().values()))) * 4
-        if not first_round:
-            pairs = list(pairs)
-        size = batch_size(total, first_round, parts, None if first_round else len(pairs))  # type: ignore[arg-type]
         futures = [
             client.submit(_task, self.remote, batch, self.options.timeout, stop_at, pure=False)
-            for batch in batches(pairs, size)
+            for batch in batches(pairs, total, first_round, parts)
         ]
         while True:  # wake up twice a second, for Ctrl-C and the progress bar
             checkpoint()

@@ -35,7 +35,7 @@ from ..symmetry import PairClasses
 from ..world import Norm, World
 from .pair import PairSolver
 from .replay import minimise
-from .result import Analysis, Finding, Pair, candidate
+from .result import Analysis, Finding, Pair, candidate, pair_of
 
 #: How often (in pairs) ``run`` reports progress.
 PROGRESS_EVERY = 64
@@ -83,7 +83,7 @@ class Examiner:
                 progress(i, total)
         if self.cache is not None:
             self.cache.flush()
-        findings.sort(key=lambda f: (f.kind, f.first.ref, f.second.ref))
+        findings.sort(key=pair_of)
         return Analysis(findings, self.solver.queries - before)
 
     def examine(self, cand: Candidate) -> Finding | None:

@@ -103,8 +103,17 @@ class Serial:
         self.close()
 
 
-def batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
-    """Contiguous runs of ``size`` pairs (the last may be shorter)."""
+def batches(pairs: Iterable[Pair], total: int, first_round: bool, parts: int) -> Iterator[list[Pair]]:
+    """One round of the plan cut into contiguous runs of the canonical order, about
+    ``parts`` of them (more than workers, so that none idles at the end). The first
+    round is lazy and its length not known until every pair is classed, so its runs
+    are sized on the benchmark's ratio, about one class for 8 of the ``total``
+    candidate pairs; the second round's length is known."""
+    if first_round:
+        size = max(4, min(256, total // (8 * parts)))
+    else:
+        pairs = list(pairs)
+        size = max(1, -(-len(pairs) // parts))
     batch: list[Pair] = []
     for pair in pairs:
         batch.append(pair)
@@ -113,13 +122,3 @@ def batches(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
             batch = []
     if batch:
         yield batch
-
-
-def batch_size(total: int, first_round: bool, parts: int, count: int | None = None) -> int:
-    """How many pairs a batch takes, for about ``parts`` batches in all (more than
-    workers, so that none idles at the end). The first round's length is not known
-    until every pair is classed: it is sized on the benchmark's ratio, about one
-    class for 8 pairs; the second round's (``count`` pairs) is known."""
-    if first_round or count is None:
-        return max(4, min(256, total // (8 * parts)))
-    return max(1, -(-count // parts))

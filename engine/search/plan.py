@@ -47,7 +47,6 @@ class Plan:
     known: list[Finding] = field(default_factory=list)
     classes: list[tuple] = field(default_factory=list)  # the class of each pair
     firsts: list[int] = field(default_factory=list)  # the first pair of each class
-    classed: int = 0  # pairs classed so far (first_round is lazy)
 
     def first_round(self) -> Iterator[Pair]:
         """One pair of each symmetry class, in canonical order. Lazy: an executor can
@@ -59,7 +58,6 @@ class Plan:
             kind, a, b = pair
             k = key(kind, norm(a), norm(b))
             self.classes.append(k)
-            self.classed = i + 1
             if i % 4096 == 0:
                 checkpoint()
             if k in seen:

@@ -33,7 +33,7 @@ from ..index import ChainIndex
 from ..interrupt import checkpoint
 from ..world import World
 from .examine import Examiner
-from .execute import CheckOptions, Progress, Serial, batch_size, batches
+from .execute import CheckOptions, Progress, Serial, batches
 from .result import Analysis, Pair, from_rows, merged, to_rows
 
 _WORLD: World | None = None
@@ -192,13 +192,9 @@ class Pool:
             return self.serial.run(pairs, total, first_round, stop_at, progress)
         workers, world, options = self.workers, self.world, self.options
         assert world is not None
-        parts = workers.jobs * 48
-        if not first_round:
-            pairs = list(pairs)
-        size = batch_size(total, first_round, parts, None if first_round else len(pairs))  # type: ignore[arg-type]
         futures: list[Future] = [
             workers.pool.submit(_work, (batch, options.timeout, options.cache_dir, stop_at))
-            for batch in batches(pairs, size)
+            for batch in batches(pairs, total, first_round, workers.jobs * 48)
         ]
         results = []
         for future in futures:
