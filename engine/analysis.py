@@ -10,7 +10,10 @@
    cluster; :mod:`treatycheck.search.execute`) examines the first round, then the
    second; each pair is decided by the solver and each conflict replayed by the
    plain evaluator (:mod:`treatycheck.search.examine`);
-4. merge and sort: known and found findings in canonical order.
+4. merge and sort: known and found findings in canonical order;
+5. settle: each finding's resolution by treaty law and, where a third norm could
+   displace one of its norms, whether it still stands and for whom
+   (:mod:`treatycheck.search.settle`; ``Analysis.settlements``).
 
 The findings are the same whatever the executor, the cache or the snapshot.
 """
@@ -23,7 +26,8 @@ from .index import ChainIndex, candidate_refs
 from .search.execute import CheckOptions, Executor, Serial
 from .search.pair import EMPTY_SCRIPT
 from .search.plan import Snapshot, plan
-from .search.result import Analysis, merged
+from .search.result import Analysis, merged, pair_of
+from .search.settle import Settler
 from .world import World
 
 TOO_MANY_CHAINS = "(too many chains)"
@@ -65,4 +69,9 @@ def analyse(
     result = merged(Analysis(todo.known), first, second)
     result.chains_cut = TOO_MANY_CHAINS in chains.truncated
     result.smt = smt
+    # 5. settle: each conflict's resolution by treaty law, and whether a third norm
+    # displaces it (asked only where some norm could)
+    settler = Settler(world, options.timeout, chains)
+    result.settlements = {pair_of(f): settler.settle(f) for f in result.findings}
+    result.queries += settler.queries
     return result

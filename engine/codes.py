@@ -114,7 +114,10 @@ class Code(StrEnum):
     TREATY_RANKS_ITSELF = "E228", _ERROR, "Treaty ranks itself"
     MISSING_ARTICLE = "E229", _ERROR, "Reference to a missing article or sentence"
     ACTION_FOR_ENTITY = "E230", _ERROR, "Action term where an entity is expected"
-    WINNER_WITHOUT_PREVAILS = "E231", _ERROR, "Winner named without `resolved prevails`"
+    WINNER_WITHOUT_PREVAILS = "E231", _ERROR, "Winner named for a status that has none"
+    CLASHING_OPTIONS = "E232", _ERROR, "Treaty options that contradict each other"
+    UNKNOWN_ARTICLE = "E233", _ERROR, "Precedence sentence naming an unknown article"
+    ARTICLE_RANKS_ITSELF = "E234", _ERROR, "Article ranks itself"
     # ---- the command line
     NEEDS_DASK = "E300", _ERROR, "Dask is not installed"
     UNKNOWN_REF = "E301", _ERROR, "Unknown ref given to `explain`"

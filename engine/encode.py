@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from dataclasses import dataclass
 
 import z3
@@ -119,12 +120,21 @@ class NormInstance:
     applies: z3.BoolRef
 
 
+_NEW_CONTEXT = threading.Lock()
+
+
 class Encoder:
     """Compiles a world's vocabulary, norms and axioms into one Z3 context."""
 
     def __init__(self, world: World):
         self.world = world
-        self.ctx = z3.Context()
+        with _NEW_CONTEXT:  # Z3 does not make contexts safely from two threads at once
+            self.ctx = z3.Context()
+        #: When a list, every constant :meth:`named` or :meth:`instance` makes is
+        #: appended to it (a caller that will quantify over them reads it back).
+        self.record: list[z3.ExprRef] | None = None
+        #: Formulas derived once per context by later stages, by their own keys.
+        self.derived: dict[object, object] = {}
         names = list(world.entity_names) or ["__nobody"]
         self.Entity, consts = z3.EnumSort("Entity", names, ctx=self.ctx)
         self.entity = dict(zip(names, consts, strict=True))
@@ -161,7 +171,10 @@ class Encoder:
     def named(self, name: str, type_: str) -> z3.ExprRef:
         """A constant whose name the caller makes unique within one query; unlike
         :meth:`fresh` it does not depend on what was encoded before."""
-        return z3.Const(name, self.Action if type_ == "action" else self.Entity)
+        x = z3.Const(name, self.Action if type_ == "action" else self.Entity)
+        if self.record is not None:
+            self.record.append(x)
+        return x
 
     def _member(self, set_name: tuple[str, str], term: z3.ExprRef) -> z3.BoolRef:
         """``term`` belongs to a party list or group, as a formula over equalities.
@@ -296,6 +309,12 @@ class Encoder:
         for name, type_ in norm.variables:
             sort = self.Action if type_ == "action" else self.Entity
             env[name] = z3.Const(f"{tag}!{name}", sort)
+            if self.record is not None:
+                self.record.append(env[name])
+        return self.instance_with(norm, env)
+
+    def instance_with(self, norm: Norm, env: dict[str, z3.ExprRef]) -> NormInstance:
+        """``norm`` with its variables bound to the terms of ``env`` (every variable)."""
         bearer = self.term(norm.bearer, env)
         parts = [self._member(("treaty", norm.treaty), bearer)]
         if norm.bearer_group is not None:

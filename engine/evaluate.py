@@ -12,7 +12,7 @@ arguments may be ground actions. A scenario answers whether an atom is true.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +106,10 @@ class Evaluator:
         self.implies = [a for a in world.axioms if a.kind == "implies"]
         self.excludes = [a for a in world.axioms if a.kind == "excludes"]
         self._all_actions: list[tuple] | None = None
+        # consequences of actions in the last scenario asked about (by identity: a
+        # scenario is immutable, and the same one is asked about many times in a row)
+        self._cons_in: Scenario | None = None
+        self._cons: dict[tuple, dict[tuple, tuple[Step, ...]]] = {}
 
     # ------------------------------------------------------------ domains
     def all_actions(self) -> list[tuple]:
@@ -198,19 +202,27 @@ class Evaluator:
 
     def imposes(self, norm: Norm, bearer: str, action: tuple, s: Scenario) -> bool:
         """Does ``norm`` impose its modality on ``bearer`` doing ``action`` in ``s``?"""
+        return self.imposing(norm, bearer, action, s) is not None
+
+    def imposing(self, norm: Norm, bearer: str, action: tuple, s: Scenario) -> Env | None:
+        """A binding under which ``norm`` applies to ``bearer`` and speaks of the
+        ground ``action`` in ``s``, or None."""
         if isinstance(norm.action, m.AnyAction):
             env0: Env | None = {norm.action.var: action}
         else:
             env0 = self._match(norm.action, action, {})
         if env0 is None:
-            return False
+            return None
         if isinstance(norm.bearer, m.Var):
             if env0.get(norm.bearer.name, bearer) != bearer:
-                return False
+                return None
             env0[norm.bearer.name] = bearer
         elif norm.bearer.name != bearer:
-            return False
-        return any(self.applies(norm, env, s) for env in self.bindings(norm.variables, env0))
+            return None
+        for env in self.bindings(norm.variables, env0):
+            if self.applies(norm, env, s):
+                return env
+        return None
 
     def _norm_rest(self, norm: Norm, variables: tuple[tuple[str, str], ...], bearer: str) -> Iterator[Env]:
         any_var = norm.action.var if isinstance(norm.action, m.AnyAction) else None
@@ -240,6 +252,13 @@ class Evaluator:
     def consequences(self, action: tuple, s: Scenario) -> dict[tuple, tuple[Step, ...]]:
         """Every action that doing ``action`` amounts to in ``s`` (itself included),
         with a shortest chain of axiom steps to it (breadth first, canonical order)."""
+        if s is not self._cons_in:
+            self._cons_in, self._cons = s, {}
+        if action not in self._cons:
+            self._cons[action] = self._consequences(action, s)
+        return dict(self._cons[action])
+
+    def _consequences(self, action: tuple, s: Scenario) -> dict[tuple, tuple[Step, ...]]:
         paths: dict[tuple, tuple[Step, ...]] = {action: ()}
         frontier = [action]
         while frontier:
@@ -315,3 +334,74 @@ class Evaluator:
         if not (self.applies(n1, env1, s) and self.applies(n2, env2, s)):
             return None
         return self.relation(kind, self.action_of(n1, env1), self.action_of(n2, env2), s)
+
+    def displaces(self, c: Norm, target: Norm, env: Env, s: Scenario) -> Env | None:
+        """A binding under which ``c`` applies to ``target``'s bearer and conflicts
+        with ``target`` (bound by ``env``) on ``target``'s very act in ``s``, or None
+        (the displacement of docs/language.md section 5).
+
+        The act is fixed, so only ``c``'s ground actions that can meet it are tried
+        (for a chain kind with ``target`` acting, the acts it amounts to), and for
+        each, whether ``c`` applies under some binding of its other variables.
+        """
+        kinds = pair_kind(c.modality, target.modality)
+        if kinds is None:
+            return None
+        kind, swap = kinds
+        bearer = self.bearer_of(target, env)
+        act = self.action_of(target, env)
+        if kind not in CHAIN_KINDS:
+            meets = self.antecedents(self.excluded_with(self.consequences(act, s)), s)
+        elif swap:
+            meets = set(self.consequences(act, s))
+        else:
+            meets = self.antecedents({act}, s)
+        name = c.action_name
+        for act_c in sorted(meets, key=repr):
+            if act_c[1] != bearer or (name is not None and act_c[0] != name):
+                continue
+            first, second = (act, act_c) if swap else (act_c, act)
+            if self.relation(kind, first, second, s) is None:
+                continue
+            env_c = self.imposing(c, bearer, act_c, s)
+            if env_c is not None:
+                return env_c
+        return None
+
+    def antecedents(self, targets: Iterable[tuple], s: Scenario) -> set[tuple]:
+        """Every ground action that amounts, in ``s``, to one of ``targets`` (they
+        included): :meth:`consequences` run backwards."""
+        seen = set(targets)
+        frontier = sorted(seen, key=repr)
+        while frontier:
+            nxt: list[tuple] = []
+            for act in frontier:
+                for ax in self.implies:
+                    env0 = self._match(ax.right, act, {})
+                    if env0 is None:
+                        continue
+                    for env in self.bindings(ax.variables, env0):
+                        if not self.holds(ax.condition, env, s, None):
+                            continue
+                        source = self.value(ax.left, env)
+                        assert isinstance(source, tuple)
+                        if source not in seen:
+                            seen.add(source)
+                            nxt.append(source)
+            frontier = sorted(nxt, key=repr)
+        return seen
+
+    def excluded_with(self, acts: Iterable[tuple]) -> set[tuple]:
+        """Every ground action an ``excludes`` axiom forbids doing with one of ``acts``."""
+        out: set[tuple] = set()
+        for act in acts:
+            for ax in self.excludes:
+                for mine, other in ((ax.left, ax.right), (ax.right, ax.left)):
+                    env0 = self._match(mine, act, {})
+                    if env0 is None:
+                        continue
+                    for env in self.bindings(ax.variables, env0):
+                        x = self.value(other, env)
+                        assert isinstance(x, tuple)
+                        out.add(x)
+        return out

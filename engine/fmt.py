@@ -116,11 +116,31 @@ def _wrap_list(prefix: str, items: list[str], suffix: str, indent: str) -> str:
     return "\n".join(lines)
 
 
+#: The fixed wording of each precedence sentence that names nothing.
+_FIXED = {
+    "prevails_all": "this treaty prevails over all other treaties.",
+    "prevails_earlier": "this treaty prevails over all earlier treaties.",
+    "subject_all": "this treaty is subject to all other treaties.",
+    "subject_earlier": "this treaty is subject to all earlier treaties.",
+    "obligations_prevail": "this treaty's obligations prevail over all other treaties.",
+    "forbids_engagements": "this treaty forbids conflicting engagements.",
+    "article_prevails_all": "this article prevails over all other articles.",
+}
+
+
+def _articles(ids: tuple[str, ...]) -> str:
+    return ("article " if len(ids) == 1 else "articles ") + ", ".join(ids)
+
+
 def precedence(p: m.Precedence) -> str:
-    if p.kind == "prevails_all":
-        return "this treaty prevails over all other treaties."
+    if p.kind in _FIXED:
+        return _FIXED[p.kind]
     if p.kind == "prevails_over":
         return f"this treaty prevails over {', '.join(p.treaties)}."
+    if p.kind == "article_prevails":
+        return f"this article prevails over {_articles(p.articles)}."
+    if p.kind == "article_subject_to":
+        return f"this article is subject to {_articles(p.articles)}."
     return f"this treaty is subject to {', '.join(p.treaties)}."
 
 
@@ -183,6 +203,10 @@ def treaty(t: m.Treaty) -> list[str]:
     head = f"treaty {t.id}{_title(t.title)}"
     if t.signed:
         head += f" signed {t.signed}"
+    if t.in_force:
+        head += f" in force {t.in_force}"
+    if t.draft:
+        head += " draft"
     if t.commitment:
         head += " kind commitment"
     lines.append(head + ":")

@@ -50,11 +50,14 @@ class Severity(StrEnum):
 
 
 class Status(StrEnum):
-    """How precedence settles a conflict between two treaties (``Resolution.status``)."""
+    """How treaty law settles a conflict (``Resolution.status``)."""
 
-    PREVAILS = "prevails"  # one treaty ranks above the other, or is later (lex posterior)
-    DEADLOCK = "deadlock"  # each ranks itself above the other
-    UNRESOLVED = "unresolved"  # nothing ranks them (same treaty, undated, same day)
+    PREVAILS = "prevails"  # one side gives way toward every party (a ranking, a claim, lex posterior, ...)
+    PARTIAL = "partial"  # the winner prevails between parties to both; the loser still binds toward others
+    DISPLACED = "displaced"  # a third, higher norm settles it wherever the two meet
+    POLITICAL = "political"  # a commitment on one side: treaty law ranks nothing
+    DEADLOCK = "deadlock"  # each side ranks itself above the other
+    UNRESOLVED = "unresolved"  # nothing ranks them
 
 
 class ParamType(StrEnum):

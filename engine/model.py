@@ -330,9 +330,14 @@ class Norm:
 
 @dataclass(frozen=True)
 class Precedence:
-    """A precedence sentence.
+    """A precedence sentence (one of :data:`PRECEDENCE_KINDS`).
 
-    ``kind`` is ``prevails_all`` (no ``treaties``), ``prevails_over`` or ``subject_to``.
+    Treaty level: ``prevails_over`` / ``subject_to`` name ``treaties``;
+    ``prevails_all``, ``prevails_earlier``, ``subject_all``, ``subject_earlier``,
+    ``obligations_prevail`` (the Charter rule) and ``forbids_engagements`` (an
+    undertaking) name none. Article level: ``article_prevails`` /
+    ``article_subject_to`` name ``articles`` of the same treaty;
+    ``article_prevails_all`` names none.
     """
 
     kind: str
@@ -340,6 +345,28 @@ class Precedence:
     span: Span = _span()
     comments: tuple[str, ...] = ()
     text: str = field(default="", compare=False, repr=False)
+    articles: tuple[str, ...] = ()
+
+    @property
+    def article_level(self) -> bool:
+        """Does it rank articles of its own treaty (rather than treaties)?"""
+        return self.kind.startswith("article_")
+
+
+#: Every precedence sentence kind, treaty level first.
+PRECEDENCE_KINDS = (
+    "prevails_over",
+    "prevails_all",
+    "prevails_earlier",
+    "subject_to",
+    "subject_all",
+    "subject_earlier",
+    "obligations_prevail",
+    "forbids_engagements",
+    "article_prevails",
+    "article_prevails_all",
+    "article_subject_to",
+)
 
 
 Sentence = Norm | Precedence
@@ -358,7 +385,11 @@ class Article:
 
 @dataclass(frozen=True)
 class Treaty:
-    """``treaty ID "Title" [signed DATE] [kind commitment]:`` with parties and articles."""
+    """``treaty ID "Title" OPTIONS:`` with parties and articles.
+
+    Options: ``signed DATE`` (``signed``), ``in force DATE`` (``in_force``),
+    ``draft`` (not concluded), ``kind commitment`` (politically binding only).
+    """
 
     id: str
     title: str | None
@@ -376,6 +407,8 @@ class Treaty:
     # resolver can report an option given twice (E222), and so it takes no part in
     # equality (a tree written twice over still round-trips).
     options: tuple[tuple[str, str, Span], ...] = field(default=(), compare=False, repr=False)
+    in_force: str | None = None
+    draft: bool = False
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from . import model as m
 from .codes import Code
 from .diagnostics import Related
+from .hints import did_you_mean
 from .kinds import Modality
 from .resolve_names import Errors, Names
 from .sourcemap import Key, Place
@@ -29,7 +30,7 @@ from .variables import VariableChecker
 from .world import Norm, PrecedenceClause, Treaty
 
 #: The header keywords that may each be given once (the keyword as written).
-_ONCE = ("signed", "kind")
+_ONCE = ("signed", "in force", "draft", "kind")
 
 
 def resolve_treaties_in(
@@ -87,7 +88,7 @@ def _treaty(
             ref = f"{decl.id}:{art.id}" + (f"#{n}" if n > 1 else "")
             errs.trail = sent.span.breadcrumb
             if isinstance(sent, m.Precedence):
-                precedence.append(_precedence(sent, ref, decl, names, errs))
+                precedence.append(_precedence(sent, ref, art.id, decl, names, errs))
                 places[("precedence", ref)] = Place(sent.span, sent.text)
             else:
                 norms.append(resolve_norm(sent, ref, decl, art, n, file, parties, names, errs))
@@ -101,25 +102,47 @@ def _treaty(
         tuple(precedence),
         tuple(article_ids),
         file,
+        decl.in_force,
+        decl.draft,
     )
+    _check_articles(decl, precedence, seen_articles, errs)
     return treaty, norms
 
 
 def _check_header(decl: m.Treaty, errs: Errors) -> None:
-    """E222 for an option given twice, E223 for a date that is no date.
+    """E222 for an option given twice, E223 for a date that is no date, E232 for
+    options that contradict each other (``draft`` with a date, ``in force`` before
+    ``signed``).
 
     The options are read from the node itself (filled by the parser), so a
     treaty rebuilt with :func:`dataclasses.replace` keeps them."""
     for keyword in _ONCE:
         if sum(1 for written, _, _ in decl.options if written == keyword) > 1:
             errs.error(Code.OPTION_TWICE, f"`{keyword}` is given twice for treaty `{decl.id}`", decl.span)
-    if decl.signed is not None:
+    valid: dict[str, datetime.date] = {}
+    for keyword, value in (("signed", decl.signed), ("in force", decl.in_force)):
+        if value is None:
+            continue
         try:
-            datetime.date.fromisoformat(decl.signed)
+            valid[keyword] = datetime.date.fromisoformat(value)
         except ValueError:
-            errs.error(
-                Code.INVALID_DATE, f"`{decl.signed}` is not a valid date", decl.span, "dates are written YYYY-MM-DD"
-            )
+            errs.error(Code.INVALID_DATE, f"`{value}` is not a valid date", decl.span, "dates are written YYYY-MM-DD")
+    if decl.draft:
+        for keyword in ("signed", "in force"):
+            if getattr(decl, keyword.replace(" ", "_")) is not None:
+                errs.error(
+                    Code.CLASHING_OPTIONS,
+                    f"treaty `{decl.id}` is a `draft` and has `{keyword}`",
+                    decl.span,
+                    "a draft is not concluded: drop the date, or drop `draft` if the instrument was concluded",
+                )
+    if "signed" in valid and "in force" in valid and valid["in force"] < valid["signed"]:
+        errs.error(
+            Code.CLASHING_OPTIONS,
+            f"treaty `{decl.id}` enters into force ({decl.in_force}) before it is signed ({decl.signed})",
+            decl.span,
+            "`in force` is the date of entry into force, on or after the date of signature",
+        )
 
 
 def _parties(decl: m.Treaty, names: Names, states: frozenset[str], errs: Errors) -> frozenset[str]:
@@ -144,14 +167,45 @@ def _parties(decl: m.Treaty, names: Names, states: frozenset[str], errs: Errors)
     return frozenset(parties)
 
 
-def _precedence(sent: m.Precedence, ref: str, decl: m.Treaty, names: Names, errs: Errors) -> PrecedenceClause:
-    """A precedence sentence to a clause, checking the treaties it names."""
+def _precedence(
+    sent: m.Precedence, ref: str, article: str, decl: m.Treaty, names: Names, errs: Errors
+) -> PrecedenceClause:
+    """A precedence sentence to a clause, checking the treaties it names (the
+    articles it names are checked once the treaty's articles are all known)."""
     for other in sent.treaties:
         if other == decl.id:
             errs.error(Code.TREATY_RANKS_ITSELF, f"treaty `{decl.id}` cannot rank itself", sent.span)
         else:
             names.treaty(other, sent.span)
-    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties)
+    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties, article, sent.articles)
+
+
+def _check_articles(
+    decl: m.Treaty, clauses: list[PrecedenceClause], articles: dict[str, m.Article], errs: Errors
+) -> None:
+    """E233 for an article-level sentence naming an article its treaty does not have,
+    E234 for one naming its own article."""
+    spans = {(a.id, n): s.span for a in decl.articles for n, s in enumerate(a.sentences, 1)}
+    for c in clauses:
+        n = int(c.ref.partition("#")[2] or 1)
+        span = spans[(c.article, n)]
+        errs.trail = span.breadcrumb
+        for target in c.articles:
+            if target == c.article:
+                errs.error(
+                    Code.ARTICLE_RANKS_ITSELF,
+                    f"article `{c.article}` of `{decl.id}` cannot rank itself",
+                    span,
+                    "name the other articles this article prevails over or is subject to",
+                )
+            elif target not in articles:
+                hint = did_you_mean(target, list(articles))
+                errs.error(
+                    Code.UNKNOWN_ARTICLE,
+                    f"treaty `{decl.id}` has no article `{target}`",
+                    span,
+                    f"did you mean `{hint}`?" if hint else f"the articles of `{decl.id}` are {', '.join(articles)}",
+                )
 
 
 def resolve_norm(

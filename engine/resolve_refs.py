@@ -5,8 +5,9 @@ Goes in: the ``expect`` sentences with their files, and the treaties and norms
 already resolved (an ``expect`` may name any article or sentence of any file).
 Comes out: one :class:`~treatycheck.world.Expectation` per sentence, in the order
 given, after checking that every ref names a treaty (E202), an article of it and a
-sentence of that article (E229), and that a winner is named only with
-``resolved prevails`` (E231) and is a treaty (E202).
+sentence of that article (E229), and that a winner is named only with a status
+that has one, ``prevails``, ``partial`` or ``displaced`` (E231), and is a treaty
+(E202).
 """
 
 from __future__ import annotations
@@ -40,14 +41,18 @@ def check_expectations(
                 _check_ref(ref, exp.span, article_sets, sentence_refs, errs)
         if exp.winner is not None:
             names.treaty(exp.winner, exp.span)
-            if exp.status != "prevails":
+            if exp.status not in WINNER_STATUSES:
                 errs.error(
                     Code.WINNER_WITHOUT_PREVAILS,
-                    f"a winner is named only with `resolved prevails`, not `{exp.status}`",
+                    f"a winner is named only with `resolved prevails`, `partial` or `displaced`, not `{exp.status}`",
                     exp.span,
                 )
         expectations.append(Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span))
     return expectations
+
+
+#: The statuses whose resolution names a winner (``displaced`` may have none).
+WINNER_STATUSES = ("prevails", "partial", "displaced")
 
 
 def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences: set[str], errs: Errors) -> None:

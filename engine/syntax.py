@@ -233,6 +233,12 @@ class _Build(Transformer):
     def commitment(self, c: list[Any]) -> _HeaderOption:
         return _HeaderOption("kind", c[1].value, _span(c))
 
+    def in_force(self, c: list[Any]) -> _HeaderOption:
+        return _HeaderOption("in force", c[2].value, _span(c))
+
+    def draft(self, c: list[Any]) -> _HeaderOption:
+        return _HeaderOption("draft", "draft", _span(c))
+
     def party_entity(self, c: list[Any]) -> m.PartyEntity:
         return m.PartyEntity(c[0].value, _span(c))
 
@@ -262,6 +268,8 @@ class _Build(Transformer):
             parties_span=parties_span,
             # all of them as written, so that resolve can report one given twice (E222)
             options=tuple((o.keyword, o.value, o.at) for o in options),
+            in_force=next((o.value for o in options if o.keyword == "in force"), None),
+            draft=any(o.keyword == "draft" for o in options),
         )
 
     def article(self, c: list[Any]) -> m.Article:
@@ -313,8 +321,37 @@ class _Build(Transformer):
     def _precedence(self, kind: str, c: list[Any]) -> m.Precedence:
         span = _span(c)
         names = tuple(t.value for t in _tokens(c, "UNAME"))
+        lists = [x for x in c if isinstance(x, tuple) and x and x[0] == "articles"]
+        articles = lists[0][1] if lists else ()
         text = " ".join(_local.text[span.start_pos : span.end_pos].split())
-        return m.Precedence(kind, names, span, text=text)
+        return m.Precedence(kind, names, span, text=text, articles=articles)
+
+    def article_list(self, c: list[Any]) -> tuple[str, tuple[str, ...]]:
+        return ("articles", tuple(t.value for t in _tokens(c, "ARTICLE_ID")))
+
+    def prevails_earlier(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("prevails_earlier", c)
+
+    def subject_all(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("subject_all", c)
+
+    def subject_earlier(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("subject_earlier", c)
+
+    def obligations_prevail(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("obligations_prevail", c)
+
+    def forbids_engagements(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("forbids_engagements", c)
+
+    def article_prevails(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("article_prevails", c)
+
+    def article_prevails_all(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("article_prevails_all", c)
+
+    def article_subject_to(self, c: list[Any]) -> m.Precedence:
+        return self._precedence("article_subject_to", c)
 
     def prevails_all(self, c: list[Any]) -> m.Precedence:
         return self._precedence("prevails_all", c)
@@ -345,7 +382,7 @@ class _Build(Transformer):
         return c
 
 
-_STATUS_TYPES = {"PREVAILS", "DEADLOCK", "UNRESOLVED"}
+_STATUS_TYPES = {"PREVAILS", "DEADLOCK", "UNRESOLVED", "PARTIAL", "POLITICAL", "DISPLACED"}
 
 
 def _on_comment(tok: Token) -> Token:

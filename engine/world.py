@@ -77,17 +77,31 @@ class Assumption:
 
 @dataclass(frozen=True)
 class PrecedenceClause:
-    """A precedence sentence with its ref (``EST:9.1``)."""
+    """A precedence sentence with its ref (``EST:9.1``), the article it is written
+    in, and what it names: ``treaties`` (treaty level) or ``articles`` (article
+    level, of the same treaty). ``kind`` is one of
+    :data:`~treatycheck.model.PRECEDENCE_KINDS`."""
 
     ref: str
     treaty: str
-    kind: str  # "prevails_all" | "prevails_over" | "subject_to"
+    kind: str
     treaties: tuple[str, ...]
+    article: str = ""
+    articles: tuple[str, ...] = ()
+
+    @property
+    def article_level(self) -> bool:
+        return self.kind.startswith("article_")
 
 
 @dataclass(frozen=True)
 class Treaty:
-    """A treaty's identity, parties (flattened) and precedence clauses."""
+    """An instrument's identity, status, parties (flattened) and precedence clauses.
+
+    ``signed`` / ``in_force``: the dates written; ``draft``: not concluded (read as
+    concluded after every dated instrument); ``commitment``: politically, not
+    legally, binding (treaty law never ranks it).
+    """
 
     id: str
     title: str | None
@@ -97,6 +111,22 @@ class Treaty:
     precedence: tuple[PrecedenceClause, ...]
     articles: tuple[str, ...]
     file: str
+    in_force: str | None = None
+    draft: bool = False
+
+    @property
+    def date(self) -> str | None:
+        """The instrument's date for lex posterior: ``signed``, else ``in force``."""
+        return self.signed or self.in_force
+
+    @property
+    def status(self) -> str:
+        """``draft``, ``in force``, ``signed`` or ``undated`` (what the header says)."""
+        if self.draft:
+            return "draft"
+        if self.in_force:
+            return "in force"
+        return "signed" if self.signed else "undated"
 
 
 @dataclass(frozen=True)

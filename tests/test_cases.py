@@ -46,9 +46,11 @@ def test_engine_readme_lists_every_case() -> None:
 
 # ---------------------------------------------------------------- the `# finds:` header
 
-# One finding: (kind, the two refs sorted, resolution status, winner). A conflict of an
-# obligation with itself has the same ref twice.
-Finding = tuple[str, tuple[str, str], str, str | None]
+# One finding: (kind, the two refs sorted, resolution status, winner, and, when the line
+# pins the whole resolution, (by, toward, breaches, severity); else None). A conflict
+# of an obligation with itself has the same ref twice.
+Detail = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
+Finding = tuple[str, tuple[str, str], str, str | None, Detail | None]
 
 KINDS = {
     "obligation-prohibition",
@@ -57,21 +59,46 @@ KINDS = {
     "right-obligation",
     "permission-prohibition",
 }
+STATUSES = "unresolved|deadlock|political|prevails|partial|displaced"
 REF = r"[A-Z][A-Z0-9_]+:[0-9IVXLCDM][A-Za-z0-9().]*(?:#[0-9]+)?"
+LIST = r"\{[^}]*\}"
 FINDS = re.compile(
-    rf"(?P<kind>[a-z-]+) (?P<a>{REF}) (?P<b>{REF}) "
-    r"(?P<status>unresolved|deadlock|prevails (?P<winner>[A-Z][A-Z0-9_]+))"
+    rf"(?P<kind>[a-z-]+) (?P<a>{REF}) (?P<b>{REF}) (?P<status>{STATUSES})(?: (?P<winner>[A-Z][A-Z0-9_]+))?"
+    rf"(?: by (?P<by>{LIST}))?(?: toward (?P<toward>{LIST}))?(?: breaches (?P<breaches>{LIST}))?"
+    r"(?: (?P<severity>error|warning)(?P<hypothetical> hypothetical)?)?"
 )
 
 
+def _items(text: str | None) -> tuple[str, ...]:
+    """``{A, B}`` -> ("A", "B"); absent -> ()."""
+    if not text:
+        return ()
+    inner = text[1:-1].strip()
+    return tuple(x.strip() for x in inner.split(",")) if inner else ()
+
+
+def _list(items: tuple[str, ...]) -> str:
+    return "{" + ", ".join(items) + "}"
+
+
 def show(f: Finding) -> str:
-    kind, (a, b), status, winner = f
-    return f"# finds: {kind} {a} {b} {status}" + (f" {winner}" if winner else "")
+    kind, (a, b), status, winner, detail = f
+    out = f"# finds: {kind} {a} {b} {status}" + (f" {winner}" if winner else "")
+    if detail is not None:
+        by, toward, breaches, sev, hypothetical = detail
+        out += f" by {_list(by)}" if by else ""
+        out += f" toward {_list(toward)}" if toward else ""
+        out += f" breaches {_list(breaches)}" if breaches else ""
+        out += f" {sev}" + (" hypothetical" if hypothetical else "")
+    return out
 
 
 def declared(path: Path) -> list[Finding]:
     """The ``# finds:`` lines of the file's leading comment block, in order: one line
-    ``# finds: KIND REF REF STATUS [WINNER]`` per conflict, or one ``# finds: nothing``."""
+    ``# finds: KIND REF REF STATUS [WINNER] [by {..}] [toward {..}] [breaches {..}]
+    [error|warning [hypothetical]]`` per conflict, or one ``# finds: nothing``. A line that ends in
+    a severity pins the whole resolution (an absent list is empty); one without pins
+    the status and winner only."""
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
     bodies = [line.removeprefix("# finds:").strip() for line in header if line.startswith("# finds:")]
@@ -82,48 +109,73 @@ def declared(path: Path) -> list[Finding]:
     out: list[Finding] = []
     for body in bodies:
         m = FINDS.fullmatch(body)
-        assert m, f"{path.name}: cannot read `# finds: {body}` (KIND REF REF unresolved|deadlock|prevails WINNER)"
+        assert m, f"{path.name}: cannot read `# finds: {body}` (KIND REF REF STATUS [WINNER] ... [SEVERITY])"
         assert m["kind"] in KINDS, f"{path.name}: unknown conflict kind {m['kind']!r}"
         a, b = sorted((m["a"], m["b"]))
         winner = m["winner"]
         if winner is not None:
             assert winner in (a.split(":")[0], b.split(":")[0]), f"{path.name}: winner {winner} is not in `{body}`"
-        status = "prevails" if winner else m["status"]
-        out.append((m["kind"], (a, b), status, winner))
-    assert len(set(out)) == len(out), f"{path.name}: a `# finds:` line is repeated"
+        assert (winner is not None) == (m["status"] in ("prevails", "partial")) or m["status"] == "displaced", (
+            f"{path.name}: `{body}`: a winner goes with prevails, partial or displaced"
+        )
+        detail = None
+        if m["severity"]:
+            pinned = (_items(m["by"]), _items(m["toward"]), _items(m["breaches"]))
+            detail = (*pinned, m["severity"], bool(m["hypothetical"]))
+        else:
+            assert not (m["by"] or m["toward"] or m["breaches"]), f"{path.name}: `{body}` pins lists but no severity"
+        out.append((m["kind"], (a, b), m["status"], winner, detail))
+    assert len({f[:2] for f in out}) == len(out), f"{path.name}: a `# finds:` line is repeated"
     return out
 
 
-def found(path: Path) -> set[Finding]:
+def found(path: Path) -> dict[tuple[str, tuple[str, str]], Finding]:
+    """The engine's conflicts, by (kind, refs), each with its whole resolution."""
     world = treatycheck.load([str(path)], builtin=False)
     report = treatycheck.check(world, all_conflicts=True)
     undecided = [c.id for c in report.conflicts if c.verdict != "proved"]
     assert not undecided, f"{path.name}: the solver did not decide {undecided}"
-    out: set[Finding] = set()
+    out: dict[tuple[str, tuple[str, str]], Finding] = {}
     for c in report.conflicts:
         refs = sorted(n.ref for n in c.norms)
         a, b = (refs[0], refs[0]) if len(refs) == 1 else refs  # a norm in conflict with itself
-        out.add((c.kind, (a, b), c.resolution.status, c.resolution.winner))
+        r = c.resolution
+        detail = (tuple(r.by), tuple(r.toward), tuple(r.breaches), c.severity, c.hypothetical)
+        out[c.kind, (a, b)] = (c.kind, (a, b), r.status, r.winner, detail)
     return out
 
 
 def severity(f: Finding) -> str:
-    kind, _, status, _ = f
-    return "warning" if kind == "permission-prohibition" or status == "prevails" else "error"
+    kind, _, status, _, detail = f
+    if detail is not None:
+        return detail[3]
+    return (
+        "warning" if kind == "permission-prohibition" or status in ("prevails", "displaced", "political") else "error"
+    )
+
+
+def as_declared(got: Finding, want: Finding | None) -> Finding:
+    """The engine's finding, cut to what the header line pins (all when none)."""
+    if want is not None and want[4] is None:
+        return (*got[:4], None)
+    return got
 
 
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.stem)
 def test_engine_case_finds_exactly_its_header(path: Path) -> None:
     """The engine's conflicts are exactly the hand-derived ``# finds:`` set, no more and no less."""
-    want, got = set(declared(path)), found(path)
+    declared_ = {f[:2]: f for f in declared(path)}
+    engine = found(path)
+    want = set(declared_.values())
+    got = {as_declared(f, declared_.get(k)) for k, f in engine.items()}
     if want != got:
         missing = "\n".join(f"  {show(f)}" for f in sorted(want - got, key=show)) or "  (none)"
         extra = "\n".join(f"  {show(f)}" for f in sorted(got - want, key=show)) or "  (none)"
-        engine = "\n".join(show(f) for f in sorted(got, key=show)) or "# finds: nothing"
+        whole = "\n".join(show(f) for f in sorted(engine.values(), key=show)) or "# finds: nothing"
         pytest.fail(
             f"{path.name}: the engine's conflicts differ from the `# finds:` header\n"
             f"in the header, not found:\n{missing}\nfound, not in the header:\n{extra}\n"
-            f"(the engine's whole set, to compare with the case's hand reasoning, never to copy blindly:)\n{engine}"
+            f"(the engine's whole set, to compare with the case's hand reasoning, never to copy blindly:)\n{whole}"
         )
 
 
@@ -157,15 +209,19 @@ def test_engine_case_header_agrees_with_its_expect_lines(path: Path) -> None:
 
 
 def test_worked_example_section_7() -> None:
-    """LANGUAGE.md section 7: NAT:5 against EST:2.1, obligation-prohibition, deadlock."""
+    """The worked example: NAT:5 against EST:2.1, obligation-prohibition. v1 called it a
+    deadlock (NAT:8 read as a supremacy clause); NAT:8's claim toward the later EST is
+    an undertaking, so EST's claim EST:9.1 ranks, and NAT:8 is breached: an error."""
     world = treatycheck.load([str(CASES / "good" / "language_s2_s7.treaty")], builtin=False)
     report = treatycheck.check(world)
     [c] = [c for c in report.conflicts if c.id == "EST:2.1~NAT:5/obligation-prohibition"]
     assert c.kind == "obligation-prohibition"
     assert c.verdict == "proved" and c.severity == "error"
-    assert c.resolution.status == "deadlock"
-    assert c.resolution.by == ("EST:9.1", "NAT:8")
-    assert c.resolution.winner is None and c.resolution.overrides == ()
+    assert c.resolution.status == "prevails"
+    assert c.resolution.by == ("EST:9.1",)
+    assert c.resolution.winner == "EST" and c.resolution.overrides == ("NAT:5",)
+    assert c.resolution.breaches == ("NAT:8",) and c.resolution.toward == ()
+    assert not c.hypothetical
     assert c.bearers == ("PL", "US") and c.bearer == "PL"
     assert c.scenario is not None
     assert any(f.startswith("armed_attack(") for f in c.scenario.facts)
@@ -182,7 +238,7 @@ def test_failing_expectation_exits_1(tmp_path: Path) -> None:
         [sys.executable, "-m", "treatycheck", "test", "--no-builtin", str(broken)], capture_output=True, text=True
     )
     assert run.returncode == 1
-    assert "FAIL" in run.stdout and "resolved deadlock" in run.stdout
+    assert "FAIL" in run.stdout and "resolved prevails EST" in run.stdout
     assert run.stdout.strip().splitlines()[-1] == "2 passed, 1 failed"
 
 
@@ -217,7 +273,9 @@ def test_check_json_schema_shape() -> None:
         "axioms",
         "scenario",
         "resolution",
+        "hypothetical",
     }
+    assert set(conflict["resolution"]) == {"status", "winner", "by", "overrides", "toward", "breaches"}
     assert set(conflict["scenario"]) == {"facts", "judgements", "absent", "actions", "story"}
     assert [n["ref"] for n in conflict["norms"]] == sorted(n["ref"] for n in conflict["norms"])
     assert set(data["summary"]) == {"errors", "warnings", "unknown", "norms", "queries", "seconds"}

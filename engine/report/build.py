@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..evaluate import CHAIN_KINDS
+from ..evaluate import CHAIN_KINDS, Evaluator, FiniteScenario
 from ..kinds import MODALITY_WORDS, ConflictKind, Severity, Status
-from ..precedence import Resolution, resolve_pair
-from ..search.result import Analysis, Finding
+from ..precedence import Resolution
+from ..search.result import Analysis, Finding, pair_of
+from ..search.settle import Settlement, Settler
 from ..sourcemap import Place
 from ..tell import tell, written
 from ..world import Norm, World
@@ -39,12 +40,20 @@ def conflict_id(kind: str, refs: list[str]) -> str:
     return "~".join(sorted(refs)) + "/" + kind
 
 
-def _severity(kind: str, verdict: str, res: Resolution) -> Severity:
+#: Kinds where refraining (or doing) honours both norms: a warning whatever the status.
+_ALWAYS_WARNINGS = (ConflictKind.PERMISSION_PROHIBITION,)
+#: Statuses under which the conflict is settled (a warning unless an undertaking is breached).
+_SETTLED = (Status.PREVAILS, Status.DISPLACED, Status.POLITICAL)
+
+
+def _severity(kind: str, verdict: str, res: Resolution, norms: tuple[Norm, ...]) -> Severity:
     if verdict == "unknown":
         return Severity.ERROR
-    if kind == ConflictKind.PERMISSION_PROHIBITION:
+    if kind in _ALWAYS_WARNINGS or all(n.commitment for n in norms):
         return Severity.WARNING
-    return Severity.WARNING if res.status == Status.PREVAILS else Severity.ERROR
+    if res.breaches:
+        return Severity.ERROR
+    return Severity.WARNING if res.status in _SETTLED else Severity.ERROR
 
 
 def _headline(f: Finding, res: Resolution) -> str:
@@ -53,18 +62,58 @@ def _headline(f: Finding, res: Resolution) -> str:
         return f"could not decide whether {a} and {b} conflict within the time limit"
     if a == b:
         return f"{a} cannot be honoured in two of its applications at once"
-    if res.status == "prevails":
+    if res.status in (Status.PREVAILS, Status.PARTIAL):
         loser = res.overrides[0]
         other = a if loser == b else b
         by = ", ".join(res.by)
-        return f"{other} overrides {loser} ({res.winner} prevails by {by})"
+        where = "" if res.status == Status.PREVAILS else " between parties to both"
+        return f"{other} overrides {loser}{where} ({res.winner} prevails by {by})"
+    if res.status == Status.DISPLACED:
+        givers = " and ".join(res.overrides)
+        return (
+            f"{givers} {'gives' if len(res.overrides) == 1 else 'give'} way to a higher norm wherever {a} and {b} meet"
+        )
+    if res.status == Status.POLITICAL:
+        return f"{a} and {b} pull apart (a political tension, not a legal conflict)"
     if f.kind == "permission-prohibition":
         return f"{b} forbids what {a} permits"
     return f"{a} and {b} cannot both be honoured"
 
 
-def story(world: World, f: Finding) -> Scenario:
-    """The scenario of a proved finding: atoms as written and told in English."""
+def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tuple[tuple[str, str], ...]:
+    """What the resolution means for the first bearer, as (label, sentence) pairs."""
+    out: list[tuple[str, str]] = []
+    bearer = f.bearers[0] if f.bearers else "the bearer"
+    norms = {f.first.ref: f.first, f.second.ref: f.second}
+    if res.status == Status.PARTIAL:
+        loser = res.overrides[0]
+        by = ", ".join(res.by)
+        out.append(
+            (
+                "toward",
+                f"{res.winner} prevails between parties to both ({by}); {loser} still binds {bearer} toward "
+                f"{', '.join(res.toward)} (VCLT art. 30(4)(b))",
+            )
+        )
+    if res.breaches:
+        winning = [r for r in norms if r not in res.overrides] or list(norms)
+        for ref in res.breaches:
+            clause = next(c for t in world.treaties for c in t.precedence if c.ref == ref)
+            what = (
+                "an undertaking not to enter conflicting engagements"
+                if clause.kind == "forbids_engagements"
+                else f"{clause.treaty}'s claim of priority over later engagements"
+            )
+            out.append(("breach", f"by accepting {winning[0]}, {bearer} breaches {ref} ({what}; VCLT art. 30(5))"))
+    if drafts:
+        names = " and ".join(drafts)
+        out.append(("hypothetical", f"if {names} {'were' if len(drafts) > 1 else 'were'} in force for its parties"))
+    return tuple(out)
+
+
+def story(world: World, f: Finding, settled: Settlement | None = None) -> Scenario:
+    """The scenario of a proved finding: atoms as written and told in English; for
+    a displaced conflict, the displacing norm's application too."""
     assert f.witness is not None
     kinds = {p.name: p.kind for p in world.predicates}
     atoms = sorted(f.atoms, key=written)
@@ -91,6 +140,8 @@ def story(world: World, f: Finding) -> Scenario:
         for s in second_chain:
             text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
         text += f"; axiom {w.excludes} says these cannot both be done"
+    if settled is not None and settled.displacers:
+        text += _displacement(world, f, settled)
     parts.append(text)
     return Scenario(
         tuple(written(a) for a in facts),
@@ -101,13 +152,37 @@ def story(world: World, f: Finding) -> Scenario:
     )
 
 
-def to_conflict(world: World, f: Finding) -> Conflict:
-    """A finding with its resolution, severity and story."""
-    res = resolve_pair(world, (f.first.treaty, f.first.ref), (f.second.treaty, f.second.ref))
+def _displacement(world: World, f: Finding, settled: Settlement) -> str:
+    """The displacing norms that apply in ``f``'s scenario, and what they do there."""
+    ev = Evaluator(world)
+    s = FiniteScenario(f.atoms)
+    out = ""
+    for ref in settled.displacers:
+        c = world.norm(ref)
+        for norm, env in ((f.first, f.env1), (f.second, f.env2)):
+            env_c = ev.displaces(c, norm, env, s)
+            if env_c is not None:
+                act = ev.action_of(c, env_c)
+                out += (
+                    f"; {c.ref} {MODALITY_WORDS[c.modality].verb}: {tell(world, act)}, "
+                    f"and outranks {norm.ref}, which gives way"
+                )
+                break
+    return out
+
+
+def to_conflict(world: World, f: Finding, settled: Settlement | None = None) -> Conflict:
+    """A finding with its resolution, severity and story. ``settled``: how treaty law
+    settles it (:mod:`treatycheck.search.settle`); worked out here when not given."""
+    if settled is None:
+        settled = Settler(world, 10.0).settle(f)
+    res, f = settled.resolution, settled.finding
     refs = [f.first.ref, f.second.ref]
     norms = sorted({n.ref: n for n in (f.first, f.second)}.values(), key=lambda n: n.ref)
-    severity = _severity(f.kind, f.verdict, res)
-    scenario = story(world, f) if f.verdict == "proved" else None
+    named = [*norms, *(world.norm(r) for r in settled.displacers)]
+    drafts = sorted({n.treaty for n in named if world.treaty(n.treaty).draft})
+    severity = _severity(f.kind, f.verdict, res, tuple(norms))
+    scenario = story(world, f, settled) if f.verdict == "proved" else None
     axioms = f.witness.axioms if f.witness else ()
     return Conflict(
         id=conflict_id(f.kind, refs),
@@ -121,12 +196,15 @@ def to_conflict(world: World, f: Finding) -> Conflict:
         scenario=scenario,
         resolution=res,
         headline=_headline(f, res),
+        hypothetical=bool(drafts),
+        notes=_notes(world, f, res, drafts),
     )
 
 
 def build_report(world: World, analysis: Analysis, seconds: float, version: str, norms_checked: int) -> Report:
     """Assemble the report in canonical order."""
-    conflicts = sorted((to_conflict(world, f) for f in analysis.findings), key=lambda c: c.id)
+    settled = analysis.settlements
+    conflicts = sorted((to_conflict(world, f, settled.get(pair_of(f))) for f in analysis.findings), key=lambda c: c.id)
     summary = Summary(
         errors=sum(c.severity == "error" for c in conflicts),
         warnings=sum(c.severity == "warning" for c in conflicts),

@@ -103,6 +103,11 @@ class Conflict:
     scenario: Scenario | None
     resolution: Resolution
     headline: str = field(default="", compare=False)
+    # a norm it names (either clause, or a displacing one) is in a draft
+    hypothetical: bool = False
+    # what the resolution means for this conflict's bearer, in sentences: who is
+    # still bound toward whom, which undertaking is breached, the draft's reading
+    notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -112,6 +117,7 @@ class Conflict:
             "severity": self.severity,
             "bearer": self.bearer,
             "bearers": list(self.bearers),
+            "hypothetical": self.hypothetical,
             "norms": [n.to_dict() for n in self.norms],
             "axioms": list(self.axioms),
             "scenario": self.scenario.to_dict() if self.scenario else None,

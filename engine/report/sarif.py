@@ -49,7 +49,8 @@ def _message(c: Conflict) -> str:
         parts.append(f"Scenario: {c.scenario.story}.")
     if c.axioms:
         parts.append(f"Axioms: {', '.join(c.axioms)}.")
-    parts.append(f"Precedence: {c.resolution.status}. {c.resolution.reason}")
+    parts.append(f"Precedence: {c.resolution.status}. {c.resolution.reason.rstrip('.')}.")
+    parts += [f"{label.capitalize()}: {body}." for label, body in c.notes]
     return " ".join(parts)
 
 
@@ -77,6 +78,7 @@ def to_sarif(report: Report, user_files: Iterable[str]) -> dict[str, object]:
                 "verdict": c.verdict,
                 "resolution": c.resolution.to_dict(),
                 "bearers": list(c.bearers),
+                "hypothetical": c.hypothetical,
             },
         }
         if related:

@@ -74,6 +74,8 @@ def render_conflict(c: Conflict, sources: Mapping[str, str], paint: Paint = _pla
         lines += _note("axioms", ", ".join(c.axioms), paint)
     r = c.resolution
     lines += _note("precedence", f"{r.status}. {r.reason}", paint)
+    for label, body in c.notes:
+        lines += _note(label, body, paint)
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ With ``record=True`` every command sent to the solver is kept, for ``--emit-smt`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
@@ -30,6 +31,10 @@ from ..evaluate import CHAIN_KINDS
 from ..index import Candidate, ChainIndex
 from ..kinds import Verdict
 from ..world import Norm, World
+
+#: Builds extra constraints for a query in a solver's context, from the solver and
+#: the pair's two instances (see :meth:`PairSolver.witness`).
+Constraint = Callable[["PairSolver", NormInstance, NormInstance], list[z3.BoolRef]]
 
 
 class ReplayError(RuntimeError):
@@ -174,22 +179,25 @@ class PairSolver:
                 self.recorder.terms.append(f)
 
     # ------------------------------------------------------------ one pair
-    def relation(self, cand: Candidate, i1: NormInstance, i2: NormInstance) -> list[tuple[int, z3.BoolRef]]:
+    def relation(
+        self, cand: Candidate, i1: NormInstance, i2: NormInstance, prefix: str = ""
+    ) -> list[tuple[int, z3.BoolRef]]:
         """Alternatives (number of axioms used, formula) under which the first norm's
-        action clashes with the second's as the kind requires."""
+        action clashes with the second's as the kind requires. ``prefix`` keeps the
+        axioms' variables apart from another relation's in the same query."""
         enc, chains = self.enc, self.chains
         a_name, b_name = cand.first.action_name, cand.second.action_name
         alts: list[tuple[int, z3.BoolRef]] = []
         if cand.kind in CHAIN_KINDS:
             for k, walk in enumerate(chains.walks_between(a_name, b_name)):
-                f, end = enc.chain(i1.action, walk, f"c{k}")
+                f, end = enc.chain(i1.action, walk, f"{prefix}c{k}")
                 alts.append((len(walk), all_of([f, end == i2.action], enc.ctx)))
             return alts
         walks_a = chains.walks(a_name)
         walks_b = chains.walks(b_name)
         for ia, wa in enumerate(walks_a):
             end_a = wa[-1].right.name if wa else a_name
-            fa, xa = enc.chain(i1.action, wa, f"l{ia}")
+            fa, xa = enc.chain(i1.action, wa, f"{prefix}l{ia}")
             for ib, wb in enumerate(walks_b):
                 end_b = wb[-1].right.name if wb else b_name
                 fb = xb = None
@@ -198,8 +206,8 @@ class PairSolver:
                     if not any(_fits(x, y, pair) for x, y in ((end_a, end_b), (end_b, end_a))):
                         continue
                     if fb is None:
-                        fb, xb = enc.chain(i2.action, wb, f"r{ib}")
-                    ex = enc.excludes(ax, xa, xb, f"x{ia}.{ib}")
+                        fb, xb = enc.chain(i2.action, wb, f"{prefix}r{ib}")
+                    ex = enc.excludes(ax, xa, xb, f"{prefix}x{ia}.{ib}")
                     alts.append((len(wa) + len(wb) + 1, all_of([fa, fb, ex], enc.ctx)))
         return alts
 
@@ -244,21 +252,23 @@ class PairSolver:
             return UNDECIDED
         return Decision(Verdict.PROVED, tuple(sorted(bearers)))
 
-    def witness(self, cand: Candidate, bearer: str) -> Solution | None:
+    def witness(self, cand: Candidate, bearer: str, extra: Constraint | None = None) -> Solution | None:
         """A canonical scenario of the pair's conflict for ``bearer``, from a fresh
         context; None when the solver gives up. Each attempt counts as a query of
-        this solver."""
+        this solver. ``extra`` builds further constraints in the fresh context (from
+        its solver and the two instances), e.g. that no third norm displaces either."""
         fresh = PairSolver(self.world, self.timeout, self.chains)
         fresh.recorder = self.recorder  # --emit-smt records these queries too
         enc = fresh.enc
         i1, i2, alts = fresh._pair(cand)
-        base = all_of([i1.applies, i2.applies, i1.bearer == i2.bearer], enc.ctx)
+        more = extra(fresh, i1, i2) if extra is not None else []
+        base = all_of([i1.applies, i2.applies, i1.bearer == i2.bearer, *more], enc.ctx)
         first = enc.entity[bearer]
         for limit in sorted({n for n, _ in alts}):
             chosen = any_of([f for n, f in alts if n <= limit], enc.ctx)
-            for extra in fresh._preferences(i1, i2):
+            for prefer in fresh._preferences(i1, i2):
                 fresh._new_solver()  # each attempt from a clean slate: no history
-                result = fresh.check(base, chosen, i1.bearer == first, *extra)
+                result = fresh.check(base, chosen, i1.bearer == first, *prefer)
                 self.queries += 1
                 if result == z3.sat:
                     assert fresh.model is not None

@@ -10,7 +10,9 @@ it needs (``absent``). A scenario that does not replay raises
 
 from __future__ import annotations
 
-from ..evaluate import Evaluator, FiniteScenario, Scenario, Witness
+from collections.abc import Callable
+
+from ..evaluate import Env, Evaluator, FiniteScenario, Scenario, Witness
 from ..index import Candidate
 from ..kinds import Verdict
 from .pair import ReplayError, Solution
@@ -29,14 +31,24 @@ class Recording:
         return self.inner.true(atom)
 
 
-def minimise(ev: Evaluator, cand: Candidate, bearers: tuple[str, ...], solution: Solution) -> Finding:
+#: A further condition a scenario must meet (given the two norms' bindings), e.g.
+#: that no third norm displaces either norm there.
+Keep = Callable[[Env, Env, Scenario], bool]
+
+
+def minimise(
+    ev: Evaluator, cand: Candidate, bearers: tuple[str, ...], solution: Solution, keep: Keep | None = None
+) -> Finding:
     """The proved finding of ``cand`` for ``bearers``, with the minimal scenario of
-    ``solution`` (whose bindings are for the first bearer)."""
+    ``solution`` (whose bindings are for the first bearer). With ``keep``, the
+    scenario must meet it too, before and after minimising."""
     env1, env2 = solution.env1, solution.env2
     pair = f"{cand.first.ref}/{cand.second.ref}"
     full = Recording(solution.scenario)
     if ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, full) is None:
         raise ReplayError(f"{pair}: the solver's scenario does not replay")
+    if keep is not None and not keep(env1, env2, full):
+        raise ReplayError(f"{pair}: the solver's scenario does not replay its displacement")
     needed = set(full.asked)
     if not ev.assumptions_hold(full):
         raise ReplayError(f"{pair}: the solver's scenario breaks an assumption")
@@ -48,6 +60,8 @@ def minimise(ev: Evaluator, cand: Candidate, bearers: tuple[str, ...], solution:
         s = FiniteScenario(frozenset(candidate_atoms))
         if not ev.assumptions_hold(s):
             return None
+        if keep is not None and not keep(env1, env2, s):
+            return None
         return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s)
 
     if holds(atoms) is None:
@@ -58,9 +72,13 @@ def minimise(ev: Evaluator, cand: Candidate, bearers: tuple[str, ...], solution:
     rec = Recording(FiniteScenario(frozenset(atoms)))
     witness = ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, rec)
     assert witness is not None
+    if keep is not None:
+        keep(env1, env2, rec)  # what the displacement asks belongs to the scenario too
 
     def bites(candidate_atoms: set) -> bool:  # the conflict alone, assumptions aside
         s = FiniteScenario(frozenset(candidate_atoms))
+        if keep is not None and not keep(env1, env2, s):
+            return False
         return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s) is not None
 
     absent = tuple(sorted((a for a in rec.asked if a not in atoms and not bites(atoms | {a})), key=repr))

@@ -10,11 +10,15 @@ refs back to its own norms (:func:`from_rows`). Nothing here imports Z3.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..evaluate import Witness
 from ..index import Candidate
 from ..kinds import Verdict
 from ..world import Norm, World
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .settle import Settlement
 
 #: A candidate pair as it travels: (conflict kind, first ref, second ref).
 Pair = tuple[str, str, str]
@@ -50,6 +54,9 @@ class Analysis:
     queries: int = 0
     chains_cut: bool = False  # some action had more axiom chains than are searched
     smt: str | None = None
+    # each finding as treaty law settles it (by pair_of); the findings above stay
+    # as the search found them, which is what snapshots keep
+    settlements: dict[Pair, Settlement] = field(default_factory=dict)
 
 
 def pair_of(x: Candidate | Finding) -> Pair:
