@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 
+from .cache import VerdictCache
 from .index import ChainIndex, candidate_refs
 from .search.execute import CheckOptions, Executor, Serial
 from .search.pair import EMPTY_SCRIPT
@@ -31,6 +32,17 @@ from .search.settle import Settler
 from .world import World
 
 TOO_MANY_CHAINS = "(too many chains)"
+
+
+def then(search: str, law: str | None) -> str:
+    """One script of the search's queries and then the settlement's (which live in
+    a context of their own): SMT-LIB's ``(reset)`` clears the first one's
+    declarations and scopes before the second's are declared."""
+    if law is None:
+        return search
+    if search == EMPTY_SCRIPT:
+        return law
+    return search + "(reset)\n" + law.split("\n", 1)[1]
 
 
 def analyse(
@@ -71,7 +83,14 @@ def analyse(
     result.smt = smt
     # 5. settle: each conflict's resolution by treaty law, and whether a third norm
     # displaces it (asked only where some norm could)
-    settler = Settler(world, options.timeout, chains)
-    result.settlements = {pair_of(f): settler.settle(f) for f in result.findings}
+    cache = VerdictCache(options.cache_dir, world) if options.cache_dir else None
+    settler = Settler(world, options.timeout, chains, cache, record=options.emit_smt)
+    try:
+        result.settlements = {pair_of(f): settler.settle(f) for f in result.findings}
+    finally:
+        if cache is not None:
+            cache.close()
     result.queries += settler.queries
+    if smt is not None:
+        result.smt = then(smt, settler.script())
     return result

@@ -5,8 +5,11 @@ only what the edit touched.
 named by the SHA-256 of everything its verdict depends on: what the two norms say
 (never their file, path or position), their treaties' parties, the groups they name,
 and the world's entities, predicates, axioms and assumptions. Precedence is not in
-the key: resolution is recomputed on every run. Entries are written atomically and
-carry a checksum; a corrupted or foreign entry is ignored (and overwritten), and a
+the pair's key: a pair's *settlement* (its resolution by treaty law and whether a
+third norm displaces it, :mod:`treatycheck.search.settle`) is an entry of its own,
+named by the pair's key, the refs, the finding, every instrument's law
+(:func:`law_fingerprint`) and the norms that could displace either side. Entries
+are written atomically and carry a checksum; a corrupted or foreign entry is ignored (and overwritten), and a
 damaged database is replaced.
 """
 
@@ -15,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .content import canon, groups_in, groups_named, said
 from .evaluate import Step, Witness
@@ -27,6 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import sqlite3
 
 FORMAT = "treatycheck/cache/v1"
+
+T = TypeVar("T")
 
 
 def default_directory() -> str:
@@ -55,6 +61,10 @@ def _engine_fingerprint() -> str:
         "world.py",
         "variables.py",
         "symmetry.py",
+        # settlements (resolution and displacement) are cached too
+        "search/settle.py",
+        "search/law.py",
+        "precedence.py",
     ):
         try:
             with open(os.path.join(here, name), "rb") as fh:
@@ -77,6 +87,17 @@ def context_fingerprint(world: World) -> str:
         canon(world.assumptions),
         # memberships that axioms and assumptions test (the norms' own are in their keys)
         sorted((g, sorted(world.group(g).members)) for g in groups_in(list(world.axioms) + list(world.assumptions))),
+    ]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def law_fingerprint(world: World) -> str:
+    """What treaty law ranks by, for every instrument: ids, titles, status, dates,
+    binding force, parties, articles and precedence sentences (not the file)."""
+    data = [
+        [t.id, t.title, t.signed, t.in_force, t.draft, t.commitment, sorted(t.parties), list(t.articles)]
+        + [canon(t.precedence)]
+        for t in sorted(world.treaties, key=lambda t: t.id)
     ]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -195,13 +216,14 @@ class VerdictCache:
                 return None
         return None
 
+    def digest(self, n: Norm) -> str:
+        """:func:`norm_digest` of ``n``, computed once per norm."""
+        if n.ref not in self._digests:
+            self._digests[n.ref] = norm_digest(self.world, n)
+        return self._digests[n.ref]
+
     def key(self, kind: str, first: Norm, second: Norm) -> str:
-        digests = []
-        for n in (first, second):
-            if n.ref not in self._digests:
-                self._digests[n.ref] = norm_digest(self.world, n)
-            digests.append(self._digests[n.ref])
-        return entry_key(self.context, kind, first.ref == second.ref, digests[0], digests[1])
+        return entry_key(self.context, kind, first.ref == second.ref, self.digest(first), self.digest(second))
 
     def class_key(self, cls: tuple) -> str:
         """The cache key of a symmetry class's "no conflict" (see treatycheck.symmetry)."""
@@ -209,6 +231,12 @@ class VerdictCache:
 
     def get(self, key: str) -> tuple[bool, dict[str, Any] | None]:
         """(found, verdict). A missing, corrupted or foreign entry is not found."""
+        return self.get_body(key, load)
+
+    def get_body(self, key: str, read: Callable[[Any], T]) -> tuple[bool, T | None]:
+        """(found, ``read(body)``) for the entry ``key``, whatever its body holds;
+        an entry that is missing, corrupted, foreign or that ``read`` rejects
+        (ValueError, KeyError, TypeError, AttributeError) is not found."""
         import sqlite3
 
         if self._db is None:
@@ -223,16 +251,20 @@ class VerdictCache:
             data = json.loads(text)
             if data.get("format") != FORMAT or data.get("key") != key:
                 raise ValueError("foreign entry")
-            verdict = load(data["body"])
+            body = read(data["body"])
         except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, AttributeError):
             self.misses += 1
             return False, None
         self.hits += 1
-        return True, verdict
+        return True, body
 
     def put(self, key: str, verdict: dict[str, Any] | None) -> None:
         """Queue a verdict; :meth:`flush` writes the queue in one transaction."""
-        text = json.dumps({"format": FORMAT, "key": key, "body": dump(verdict)}, sort_keys=True)
+        self.put_body(key, dump(verdict))
+
+    def put_body(self, key: str, body: Any) -> None:
+        """Queue an entry with a JSON-ready ``body`` (see :meth:`get_body`)."""
+        text = json.dumps({"format": FORMAT, "key": key, "body": body}, sort_keys=True)
         self._pending.append((key, hashlib.sha256(text.encode()).hexdigest(), text))
         if len(self._pending) >= 2000:
             self.flush()

@@ -316,10 +316,19 @@ def parse_cmd(files, no_builtin, against, output, fmt) -> None:
                         "id": t.id,
                         "title": t.title,
                         "signed": t.signed,
+                        "in_force": t.in_force,
+                        "status": t.status,
                         "commitment": t.commitment,
                         "parties": sorted(t.parties),
                         "precedence": [
-                            {"ref": c.ref, "kind": c.kind, "treaties": list(c.treaties)} for c in t.precedence
+                            {
+                                "ref": c.ref,
+                                "kind": c.kind,
+                                "treaties": list(c.treaties),
+                                "article": c.article,
+                                "articles": list(c.articles),
+                            }
+                            for c in t.precedence
                         ],
                     }
                     for t in world.treaties
@@ -394,12 +403,16 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
         from .analysis import analyse
         from .report.build import build_report
 
-        # a precedence sentence ranks its own treaty against others, so every conflict
-        # it decides involves a norm of that treaty
-        ranking = {c.treaty for c in clauses}
-        focus = frozenset(n.ref for n in norms) | {n.ref for n in world.norms if n.treaty in ranking}
-        report = build_report(world, analyse(world, focus, CheckOptions(timeout=timeout)), 0.0, api.VERSION, len(focus))
-        decides = {c.ref: [k for k in report.conflicts if c.ref in k.resolution.by] for c in clauses}
+        # a precedence sentence ranks its own treaty against others, but through a
+        # displacement it also decides conflicts between norms of other treaties:
+        # with a sentence to explain, every conflict is looked at
+        focus = None if clauses else frozenset(n.ref for n in norms)
+        size = len(world.norms) if focus is None else len(focus)
+        report = build_report(world, analyse(world, focus, CheckOptions(timeout=timeout)), 0.0, api.VERSION, size)
+        decides = {
+            c.ref: [k for k in report.conflicts if c.ref in k.resolution.by or c.ref in k.resolution.breaches]
+            for c in clauses
+        }
         own = {n.ref for n in norms}
         decided = {k.id for ks in decides.values() for k in ks}
         conflicts = [k for k in report.conflicts if k.id in decided or any(x.ref in own for x in k.norms)]

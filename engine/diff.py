@@ -54,6 +54,13 @@ class ArticleChange:
         return out
 
 
+def _standing(c: Conflict) -> tuple[object, ...]:
+    """What an analyst compares across an edit: the status and winner, with whom
+    the loser still binds the bearer, which undertakings are breached, severity."""
+    r = c.resolution
+    return (r.status, r.winner, r.toward, r.breaches, c.severity)
+
+
 @dataclass(frozen=True)
 class Changed:
     """A conflict present before and after whose resolution or severity moved."""
@@ -67,6 +74,10 @@ class Changed:
             out: dict[str, object] = {"status": c.resolution.status}
             if c.resolution.winner:
                 out["winner"] = c.resolution.winner
+            for field in ("toward", "breaches"):
+                items = getattr(c.resolution, field)
+                if items:
+                    out[field] = list(items)
             out["severity"] = c.severity
             return out
 
@@ -129,11 +140,7 @@ def diff(
     changed = []
     for i in sorted(set(before) & set(after)):
         a, b = before[i], after[i]
-        if (a.resolution.status, a.resolution.winner, a.severity) != (
-            b.resolution.status,
-            b.resolution.winner,
-            b.severity,
-        ):
+        if _standing(a) != _standing(b):
             changed.append(Changed(i, a, b))
     return DiffReport(introduced, resolved, tuple(changed), compare_articles(old, new, timeout), old_report, new_report)
 

@@ -130,6 +130,10 @@ class Encoder:
         self.world = world
         with _NEW_CONTEXT:  # Z3 does not make contexts safely from two threads at once
             self.ctx = z3.Context()
+            # Python's cycle collector may free this context's terms from whichever
+            # thread it runs in, while the owner thread is inside Z3 with the same
+            # context: let Z3 queue those releases instead of racing on them
+            z3.Z3_enable_concurrent_dec_ref(self.ctx.ref())
         #: When a list, every constant :meth:`named` or :meth:`instance` makes is
         #: appended to it (a caller that will quantify over them reads it back).
         self.record: list[z3.ExprRef] | None = None

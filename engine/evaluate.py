@@ -338,7 +338,7 @@ class Evaluator:
     def displaces(self, c: Norm, target: Norm, env: Env, s: Scenario) -> Env | None:
         """A binding under which ``c`` applies to ``target``'s bearer and conflicts
         with ``target`` (bound by ``env``) on ``target``'s very act in ``s``, or None
-        (the displacement of docs/language.md section 5).
+        (the displacement of docs/language.md section 8.5).
 
         The act is fixed, so only ``c``'s ground actions that can meet it are tried
         (for a chain kind with ``target`` acting, the acts it amounts to), and for

@@ -139,21 +139,44 @@ def english(world: World, norm: Norm) -> str:
 
 
 def precedence_words(world: World, clause: PrecedenceClause) -> str:
-    """What a precedence sentence ranks, in words, as :mod:`treatycheck.precedence`
-    applies it. In: the world and one clause. Out: such as "puts NAT above all other
-    treaties except UN (NAT:7 makes NAT subject to it)" or "puts UN above NAT"."""
+    """What a precedence sentence does, in words, as :mod:`treatycheck.precedence`
+    applies it (docs/language.md section 8). In: the world and one clause. Out: such
+    as "claims priority for NAT over all other treaties except UN (NAT:7 makes NAT
+    subject to it): a ranking toward earlier or undated instruments, toward later
+    ones an undertaking (...)" or "puts UN above EST (EST is subject to it), whatever
+    the dates (VCLT art. 30(2))"."""
     t = clause.treaty
-    if clause.kind == "prevails_all":
-        # a claim over all other treaties gives way to the treaty's own subject-to clauses
+    arts = ", ".join(clause.articles)
+    targets = ", ".join(clause.treaties)
+    them = "it" if len(clause.treaties) == 1 else "them"
+    claim = (
+        ": a ranking toward earlier or undated instruments, toward later ones an undertaking (VCLT art. 30(4), 30(5))"
+    )
+    if clause.kind in ("prevails_all", "prevails_earlier"):
+        # a claim over all (earlier) treaties gives way to the treaty's own deference
         subject = [c for c in world.treaty(t).precedence if c.kind == "subject_to"]
-        out = f"puts {t} above all other treaties"
+        scope = "all other treaties" if clause.kind == "prevails_all" else "all earlier treaties"
+        out = f"claims priority for {t} over {scope}"
         if subject:
             names = sorted({name for c in subject for name in c.treaties})
             refs = ", ".join(c.ref for c in subject)
             out += f" except {', '.join(names)} ({refs} {'makes' if len(subject) == 1 else 'make'} {t} subject to "
             out += f"{'it' if len(names) == 1 else 'them'})"
-        return out
-    if clause.kind == "prevails_over":
-        return f"puts {t} above {', '.join(clause.treaties)}"
-    them = "it" if len(clause.treaties) == 1 else "them"
-    return f"puts {', '.join(clause.treaties)} above {t} ({t} is subject to {them})"
+        return out + claim
+    return {
+        "prevails_over": f"claims priority for {t} over {targets}{claim}",
+        "subject_to": f"puts {targets} above {t} ({t} is subject to {them}), whatever the dates (VCLT art. 30(2))",
+        "subject_all": f"puts every other instrument above {t}, whatever the dates (VCLT art. 30(2))",
+        "subject_earlier": f"puts every earlier instrument above {t} (VCLT art. 30(2))",
+        "obligations_prevail": (
+            f"puts {t}'s obligations and prohibitions above every legally binding instrument, earlier or later "
+            "(UN Charter art. 103, VCLT art. 30(1)); not its rights"
+        ),
+        "forbids_engagements": (
+            f"is {t}'s undertaking not to enter conflicting engagements: no ranking; a later treaty whose norm "
+            "conflicts with one of its norms breaches it (VCLT art. 30(5))"
+        ),
+        "article_prevails": f"puts article {clause.article} of {t} above article(s) {arts}",
+        "article_prevails_all": f"puts article {clause.article} of {t} above all its other articles",
+        "article_subject_to": f"puts article(s) {arts} of {t} above article {clause.article}",
+    }[clause.kind]

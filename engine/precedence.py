@@ -2,7 +2,7 @@
 
 ``Law(world, implies).resolve(a, b) -> Resolution`` for two conflicting norms (the
 same norm twice for a conflict of one norm with itself). Rules, first that applies
-(docs/language.md section 5; VCLT art. 30):
+(docs/language.md sections 5 and 8.1-8.4; VCLT art. 30):
 
 Between two instruments:
 
@@ -315,15 +315,17 @@ class Law:
                     f"(lex specialis: no fewer conditions, narrower bearers or action), so {special.ref} prevails"
                 )
                 return Resolution(Status.PREVAILS, t.id, (LEX_SPECIALIS,), (general.ref,), reason)
-        where = f"both clauses are in {t.id}" if a.ref != b.ref else f"{a.ref} is one clause"
-        return Resolution(
-            Status.UNRESOLVED,
-            None,
-            (),
-            (),
-            f"{where}, no article sentence ranks them and neither is the special rule; "
-            f"write `this article prevails over article ...` to settle it",
-        )
+        if a.ref == b.ref:
+            reason = (
+                f"{a.ref} clashes with itself in two of its applications, which no sentence can rank; "
+                "narrow its condition or its action to settle it"
+            )
+        else:
+            reason = (
+                f"both clauses are in {t.id}, no article sentence ranks them and neither is the special rule; "
+                "write `this article prevails over article ...` to settle it"
+            )
+        return Resolution(Status.UNRESOLVED, None, (), (), reason)
 
     def _special(self, s: Norm, g: Norm) -> bool:
         """Is ``s`` the special rule against ``g`` (3.2.2)?"""

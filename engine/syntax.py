@@ -7,7 +7,8 @@ its first and last token. Lark's exceptions are turned into
 :class:`~treatycheck.diagnostics.TreatySyntaxError` with a readable "expected ...".
 
 Lark's types stay here: what leaves this module is model nodes, strings, numbers
-and spans (:class:`~treatycheck.model.Span`), never a token or a tree. What a later
+and spans (:class:`~treatycheck.model.Span`), never a token or a tree; Lark's
+parse errors are worded by :mod:`~treatycheck.syntax_errors`. What a later
 stage needs to know of how something was written is a field of its node (a
 treaty's header options as written, for E222, are :attr:`~treatycheck.model.Treaty.options`).
 """
@@ -15,7 +16,6 @@ treaty's header options as written, for E222, are :attr:`~treatycheck.model.Trea
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -23,13 +23,14 @@ from typing import Any, NamedTuple, cast
 
 import lark
 from lark import Lark, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import UnexpectedInput, VisitError
 
 from . import model as m
 from .codes import Code
 from .diagnostics import Diagnostic, TreatySyntaxError
 from .interrupt import checkpoint
 from .kinds import Modality, ParamType
+from .syntax_errors import syntax_diagnostic, too_deep
 
 try:  # lark-cython lexes and parses about 1.6x faster; its tokens are its own type
     import lark_cython
@@ -430,72 +431,6 @@ def grammar_terminals() -> dict[str, str]:
     return out
 
 
-def _expected_words(expected: Iterable[str]) -> str:
-    words = grammar_terminals()
-    names = sorted({words.get(e, e) for e in expected if e not in ("WS", "COMMENT")})
-    if not names:
-        return ""
-    if len(names) > 8:
-        names = names[:8] + ["..."]
-    return "expected " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1])
-
-
-def _syntax_diagnostic(err: UnexpectedInput, file: str, text: str) -> Diagnostic:
-    line = err.line if err.line and err.line > 0 else text.count("\n") + 1
-    column = err.column if err.column and err.column > 0 else 1
-    help_: str | None = None
-    if isinstance(err, UnexpectedCharacters):
-        pos = err.pos_in_stream
-        ch = text[pos] if pos is not None and 0 <= pos < len(text) else "?"
-        message = f"unexpected character `{ch}`"
-        allowed = err.allowed or set()
-        help_ = _expected_words(allowed) or None
-        if ch == '"':
-            message = "unterminated string"
-            help_ = 'close the string with `"` on the same line'
-        elif ch == "#":
-            help_ = "a comment `#` must start a line or follow a space"
-        elif ch.islower() or ch.isupper():
-            help_ = (help_ or "") + (
-                "; variables are one capital letter (`X`), entity names two or more capitals (`US`),"
-                " predicates lower case (`assist`)"
-            )
-        end_col = column + 1
-    elif isinstance(err, UnexpectedEOF):
-        message = "unexpected end of file"
-        help_ = _expected_words(err.expected) or None
-        end_col = column + 1
-    else:
-        assert isinstance(err, UnexpectedToken)
-        tok = err.token
-        if tok.type == "$END":
-            message = "unexpected end of file"
-            line, column = _end_position(text)
-            end_col = column + 1
-        else:
-            message = f"unexpected `{tok.value}`"
-            end_col = (tok.end_column or column + 1) if tok.end_line == tok.line else column + 1
-        expected = set(err.expected)
-        help_ = _expected_words(expected) or None
-        if tok.type == "VARIABLE" and "UNAME" in expected:
-            help_ = f"`{tok.value}` is a variable (one capital letter); names of entities, groups and treaties have two or more capitals, e.g. `{tok.value}{tok.value}`"
-        elif tok.type == "UNAME" and "VARIABLE" in expected and "UNAME" not in expected:
-            help_ = f"`{tok.value}` is an entity name; a variable is one capital letter with optional digits, e.g. `X`"
-        elif tok.type == "NAME" and "UNAME" in expected and "NAME" not in expected:
-            help_ = f"`{tok.value}` is lower case; entity, group and treaty names are written in capitals"
-        if "DOT" in expected and tok.type != "DOT":
-            help_ = (help_ + "; " if help_ else "") + "did a sentence miss its closing `.`?"
-    span = m.Span(file, line, column, line, end_col)
-    return Diagnostic.of(Code.SYNTAX, message, span, (), help_)
-
-
-def _end_position(text: str) -> tuple[int, int]:
-    stripped = text.rstrip()
-    line = stripped.count("\n") + 1
-    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
-    return line, column
-
-
 def parse(text: str, file: str = "<string>") -> m.Module:
     """Parse clause-language text into a :class:`~treatycheck.model.Module`.
 
@@ -512,15 +447,15 @@ def parse(text: str, file: str = "<string>") -> m.Module:
         # the transformer runs inside the parse: what comes out is the list of items
         items = cast("list[Any]", parser.parse(text))
     except UnexpectedInput as err:
-        raise TreatySyntaxError([_syntax_diagnostic(err, file, text)], {file: text}) from None
+        raise TreatySyntaxError([syntax_diagnostic(err, file, text, grammar_terminals())], {file: text}) from None
     except VisitError as err:
         if isinstance(err.orig_exc, _TooDeep):
-            raise TreatySyntaxError([_too_deep(err.orig_exc, file)], {file: text}) from None
+            raise TreatySyntaxError([too_deep(err.orig_exc.token, file, MAX_DEPTH)], {file: text}) from None
         # the builder's own error, unwrapped: a VisitError holds Lark trees and tokens,
         # which never leave this module
         raise err.orig_exc from None
     except _TooDeep as err:
-        raise TreatySyntaxError([_too_deep(err, file)], {file: text}) from None
+        raise TreatySyntaxError([too_deep(err.token, file, MAX_DEPTH)], {file: text}) from None
     except RecursionError:
         span = m.Span(file, 1, 1, 1, 2)
         msg = "the file nests too deeply to be read"
@@ -530,18 +465,6 @@ def parse(text: str, file: str = "<string>") -> m.Module:
         _local.keep = []
     comments, _local.comments = _local.comments, []
     return _finish(file, items, comments, text)
-
-
-def _too_deep(err: _TooDeep, file: str) -> Diagnostic:
-    tok = err.token
-    line, column = (tok.line, tok.column) if tok is not None else (1, 1)
-    span = m.Span(file, line or 1, column or 1, line or 1, (column or 1) + 1)
-    return Diagnostic.of(
-        Code.TOO_DEEP,
-        f"conditions nest more than {MAX_DEPTH} levels deep",
-        span,
-        help="split the condition into simpler parts",
-    )
 
 
 # ------------------------------------------------------------------ post-pass

@@ -80,7 +80,9 @@ def test_baseline_suppresses_a_conflict_only_while_it_is_unchanged(tmp_path: Pat
         "check", "--no-builtin", "--no-cache", "--format", "json", "--baseline", str(base), "w.treaty", cwd=tmp_path
     )
     assert same.returncode == 0 and json.loads(same.stdout)["conflicts"] == []
-    # both treaties now claim to prevail: the same id, but a deadlock and an error
+    # both treaties now claim to prevail: TB's claim over the earlier TA ranks it,
+    # TA's over the later TB is an undertaking that TB:1 breaches (VCLT 30(5)): the
+    # same id and winner, but an error
     world.write_text(
         BASELINE_WORLD.replace(
             "shall not act(X).\n", "shall not act(X).\n  article 2: this treaty prevails over TA.\n"
@@ -92,7 +94,8 @@ def test_baseline_suppresses_a_conflict_only_while_it_is_unchanged(tmp_path: Pat
     )
     [again] = json.loads(worse.stdout)["conflicts"]
     assert again["id"] == conflict["id"]
-    assert (again["severity"], again["resolution"]["status"]) == ("error", "deadlock")
+    assert (again["severity"], again["resolution"]["status"]) == ("error", "prevails")
+    assert (again["resolution"]["winner"], again["resolution"]["breaches"]) == ("TB", ["TA:2"])
     assert worse.returncode == 1
 
 
@@ -265,7 +268,8 @@ RANKED = BASELINE_WORLD.replace("shall act(X).\n", "shall act(X).\n  article 2: 
 
 
 def test_explain_a_precedence_sentence(tmp_path: Path) -> None:
-    """TA:2 decides TA:1 against TB:1; TA:1 against TC:1 is decided by the dates."""
+    """TA:2 claims priority over the later TB: no ranking but an undertaking, which TB:1
+    against TA:1 breaches; TA:1 against TC:1 does not concern TA:2."""
     (tmp_path / "r.treaty").write_text(RANKED, encoding="utf-8")
     r = run("explain", "--no-builtin", "TA:2", "r.treaty", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
@@ -274,11 +278,13 @@ def test_explain_a_precedence_sentence(tmp_path: Path) -> None:
         "TA:2  (r.treaty:7:14)\n"
         "  text:  this treaty prevails over TB.\n"
         "  kind:  prevails_over\n"
-        "  words: TA:2 puts TA above TB.\n"
+        "  words: TA:2 claims priority for TA over TB: a ranking toward earlier or undated instruments,"
+        " toward later ones an undertaking (VCLT art. 30(4), 30(5)).\n"
         "  decides: 1 conflict"
     )
     assert blocks[1] == "1 conflict:"
-    assert blocks[2].startswith("warning[obligation-prohibition]: TA:1 overrides TB:1 (TA prevails by TA:2)")
+    assert blocks[2].startswith("error[obligation-prohibition]: TB:1 overrides TA:1 (TB prevails by lex posterior)")
+    assert "= breach: by accepting TB:1, AA breaches TA:2" in blocks[2]
     assert "TC:1" not in r.stdout
 
     j = run("explain", "--no-builtin", "--format", "json", "TA:2", "r.treaty", cwd=tmp_path)
@@ -295,17 +301,20 @@ def test_explain_a_precedence_sentence(tmp_path: Path) -> None:
             "file": "r.treaty",
             "line": 7,
             "column": 14,
-            "english": "TA:2 puts TA above TB.",
+            "english": "TA:2 claims priority for TA over TB: a ranking toward earlier or undated instruments,"
+            " toward later ones an undertaking (VCLT art. 30(4), 30(5)).",
             "decides": ["TA:1~TB:1/obligation-prohibition"],
         }
     ]
     assert [c["id"] for c in data["conflicts"]] == ["TA:1~TB:1/obligation-prohibition"]
-    assert data["conflicts"][0]["resolution"]["by"] == ["TA:2"]
+    resolution = data["conflicts"][0]["resolution"]
+    assert (resolution["by"], resolution["breaches"]) == (["lex posterior"], ["TA:2"])
 
 
 def test_explain_a_built_in_precedence_sentence() -> None:
-    """NAT:8 claims precedence over all other treaties except UN, to which NAT:7 subjects NAT."""
-    r = run("explain", "--format", "json", "NAT:8", cwd=ROOT)
+    """NAT:8 claims precedence over all other treaties except UN, to which NAT:7 subjects
+    NAT; toward the later draft it is an undertaking, which EST's wins breach."""
+    r = run("explain", "--format", "json", "NAT:8", "examples/european_security_treaty.treaty", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     [clause] = data["precedence"]
@@ -314,9 +323,12 @@ def test_explain_a_built_in_precedence_sentence() -> None:
         [],
         "this treaty prevails over all other treaties.",
     )
-    assert clause["english"] == "NAT:8 puts NAT above all other treaties except UN (NAT:7 makes NAT subject to it)."
+    assert clause["english"] == (
+        "NAT:8 claims priority for NAT over all other treaties except UN (NAT:7 makes NAT subject to it):"
+        " a ranking toward earlier or undated instruments, toward later ones an undertaking (VCLT art. 30(4), 30(5))."
+    )
     assert clause["decides"] and clause["decides"] == [c["id"] for c in data["conflicts"]]
-    assert all("NAT:8" in c["resolution"]["by"] for c in data["conflicts"])
+    assert all(c["resolution"]["breaches"] == ["NAT:8"] for c in data["conflicts"])
 
 
 def test_explain_an_unknown_ref_suggests_norms_and_precedence_sentences(tmp_path: Path) -> None:
@@ -373,8 +385,11 @@ def test_a_baselined_conflict_with_another_winner_is_reported(tmp_path: Path) ->
     }
     same = run("check", "--no-builtin", "--no-cache", "--baseline", "b.json", "w.treaty", cwd=tmp_path)
     assert same.returncode == 0 and same.stdout.startswith("no conflicts: 0 errors, 0 warnings in 2 norms")
+    # TB defers to TA (VCLT 30(2)): TA prevails, whatever the dates
     world.write_text(
-        BASELINE_WORLD.replace("shall act(X).\n", "shall act(X).\n  article 2: this treaty prevails over TB.\n"),
+        BASELINE_WORLD.replace(
+            "shall not act(X).\n", "shall not act(X).\n  article 2: this treaty is subject to TA.\n"
+        ),
         encoding="utf-8",
     )
     args = ("check", "--no-builtin", "--no-cache", "--format", "json", "--baseline", "b.json", "w.treaty")

@@ -242,7 +242,9 @@ treaty TB "Treaty B" signed 2005-01-01:
 """
 
 
-def test_precedence_edit_turns_deadlock_into_prevails() -> None:
+def test_precedence_edit_turns_a_breach_into_deference() -> None:
+    # TB's claim over the earlier TA ranks it; TA's claim over the later TB is an
+    # undertaking that TB:1 breaches (an error). Deferring to TB instead: a warning.
     old = world(
         "  article 1: each party X shall rest(X).\n  article 9: this treaty prevails over all other treaties.\n",
         extra=OTHER,
@@ -251,23 +253,35 @@ def test_precedence_edit_turns_deadlock_into_prevails() -> None:
     report = treatycheck.diff(old, new)
     [ch] = report.changed
     assert ch.id == "TA:1~TB:1/obligation-prohibition"
-    assert ch.old.resolution.status == "deadlock" and ch.new.resolution.status == "prevails"
-    assert ch.new.resolution.winner == "TB"
+    assert (ch.old.resolution.status, ch.old.resolution.by, ch.old.resolution.breaches) == (
+        "prevails",
+        ("TB:2",),
+        ("TA:9",),
+    )
+    assert (ch.new.resolution.status, ch.new.resolution.by, ch.new.resolution.breaches) == ("prevails", ("TA:9",), ())
+    assert ch.old.resolution.winner == ch.new.resolution.winner == "TB"
     arts = {a.ref: a for a in report.articles}
     assert arts["TA:9"].change == "different"
     assert not report.introduced and not report.resolved
-    assert report.to_dict()["changed"][0]["new"] == {"status": "prevails", "winner": "TB", "severity": "warning"}
+    assert report.to_dict()["changed"][0] == {
+        "id": "TA:1~TB:1/obligation-prohibition",
+        "old": {"status": "prevails", "winner": "TB", "breaches": ["TA:9"], "severity": "error"},
+        "new": {"status": "prevails", "winner": "TB", "severity": "warning"},
+    }
 
 
 def test_introduced_and_resolved_conflicts() -> None:
     base = "  article 1: each party X shall rest(X).\n"
     clash = base + "  article 2: each party X shall not rest(X) if war(X).\n"
     forward = treatycheck.diff(world(base), world(clash))
-    assert [c.id for c in forward.introduced] == ["TA:1~TA:2/obligation-prohibition"]
-    assert forward.worsened("error")
+    # inside one treaty the special rule (TA:2, only in war) prevails: a warning
+    [introduced] = forward.introduced
+    assert introduced.id == "TA:1~TA:2/obligation-prohibition"
+    assert (introduced.resolution.status, introduced.resolution.by) == ("prevails", ("lex specialis",))
+    assert forward.worsened("warning") and not forward.worsened("error")
     backward = treatycheck.diff(world(clash), world(base))
     assert [c.id for c in backward.resolved] == ["TA:1~TA:2/obligation-prohibition"]
-    assert not backward.worsened("error")
+    assert not backward.worsened("warning")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -321,15 +335,29 @@ def test_cli_diff_git_revisions(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
-def test_worked_edit_resolves_the_deadlock() -> None:
+def test_worked_edit_lets_the_north_atlantic_treaty_prevail() -> None:
     root = Path(__file__).resolve().parent.parent / "examples"
     old = treatycheck.load([str(root / "european_security_treaty.treaty")])
     new = treatycheck.load([str(root / "edits" / "european_security_treaty.treaty")])
     report = treatycheck.diff(old, new)
     changed = {c.id: c for c in report.changed}
     nat5 = changed["EST:2.1~NAT:5/obligation-prohibition"]
-    assert nat5.old.resolution.status == "deadlock"
-    assert (nat5.new.resolution.status, nat5.new.resolution.winner) == ("prevails", "NAT")
+    # before: EST's claim over the earlier NAT ranks it, and NAT:8's claim over the
+    # later EST is an undertaking that EST:2.1 breaches; after: EST defers to NAT
+    old_res, new_res = nat5.old.resolution, nat5.new.resolution
+    assert (old_res.status, old_res.winner, old_res.breaches, nat5.old.severity) == (
+        "prevails",
+        "EST",
+        ("NAT:8",),
+        "error",
+    )
+    assert (new_res.status, new_res.winner, new_res.by, new_res.breaches) == ("prevails", "NAT", ("EST:9.1",), ())
+    assert set(changed) == {
+        "EST:2.1~NAT:1/obligation-prohibition",
+        "EST:2.1~NAT:10/permission-prohibition",
+        "EST:2.1~NAT:4/obligation-prohibition",
+        "EST:2.1~NAT:5/obligation-prohibition",
+    }
     arts = {a.ref: a.change for a in report.articles}
     assert arts["EST:9.1"] == "different"
     assert all(v == "equivalent" for k, v in arts.items() if k != "EST:9.1")

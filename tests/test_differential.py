@@ -12,6 +12,8 @@ import os
 
 import pytest
 import treatycheck
+from treatycheck.analysis import analyse
+from treatycheck.search.execute import CheckOptions
 from bruteforce import brute_force
 from hypothesis import HealthCheck, assume, given, settings
 from tinyworlds import tiny_world
@@ -20,13 +22,15 @@ EXAMPLES = int(os.environ.get("TREATYCHECK_DIFF_EXAMPLES", "500"))
 
 
 def engine_conflicts(world: treatycheck.World) -> dict[tuple[str, str, str], set[str]]:
-    report = treatycheck.check(world, all_conflicts=True, timeout=30)
+    """The search's findings: each pair of norms that collides, with every bearer
+    for which it does. These are the collisions before treaty law settles them (a
+    third norm can displace a collision for some bearers and the report then shows
+    the others); the settlement is compared by tests/test_oracle_law.py."""
+    result = analyse(world, options=CheckOptions(timeout=30))
     out = {}
-    for c in report.conflicts:
-        assert c.verdict == "proved", c.id
-        refs = [n.ref for n in c.norms]
-        first, second = (refs * 2)[:2] if len(refs) == 1 else refs
-        out[c.kind, first, second] = set(c.bearers)
+    for f in result.findings:
+        assert f.verdict == "proved", (f.kind, f.first.ref, f.second.ref)
+        out[f.kind, f.first.ref, f.second.ref] = set(f.bearers)
     return out
 
 

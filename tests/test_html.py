@@ -141,7 +141,10 @@ def test_cards_show_clauses_sources_scenario_and_precedence(est) -> None:  # typ
         assert f"{_esc(n.file.replace('builtin:', ''))}:{n.line}" in card
     assert '<pre class="src">' in card and "<mark>" in card  # the source lines, modal word marked
     assert c.scenario is not None and _esc(c.scenario.story[1:]) in card
-    assert _esc(c.resolution.reason[1:]) in card and "deadlock" in card
+    assert _esc(c.resolution.reason[1:]) in card
+    # EST prevails by its claim, breaching NAT:8: an error badge, and the breach in words
+    assert '<span class="badge error">EST prevails</span>' in card
+    assert "<strong>breach:</strong> by accepting EST:2.1" in card
     assert all(_esc(b) in card for b in c.resolution.by)
     assert c.bearer is not None and c.bearer in card
 

@@ -96,7 +96,13 @@ def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tupl
             )
         )
     if res.breaches:
-        winning = [r for r in norms if r not in res.overrides] or list(norms)
+        if res.status == Status.DISPLACED:
+            # the breach comes with the ranking of a displacing norm (in `by`, with
+            # precedence sentences and rule names): accepting that norm breaches it
+            known = {n.ref for n in world.norms}
+            winning = [r for r in res.by if r in known and r not in norms] or list(norms)
+        else:
+            winning = [r for r in norms if r not in res.overrides] or list(norms)
         for ref in res.breaches:
             clause = next(c for t in world.treaties for c in t.precedence if c.ref == ref)
             what = (
@@ -107,7 +113,7 @@ def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tupl
             out.append(("breach", f"by accepting {winning[0]}, {bearer} breaches {ref} ({what}; VCLT art. 30(5))"))
     if drafts:
         names = " and ".join(drafts)
-        out.append(("hypothetical", f"if {names} {'were' if len(drafts) > 1 else 'were'} in force for its parties"))
+        out.append(("hypothetical", f"if {names} were in force for {'their' if len(drafts) > 1 else 'its'} parties"))
     return tuple(out)
 
 

@@ -61,11 +61,12 @@ def _clause(n: NormRef, c: Conflict, world: World | None, sources: Mapping[str, 
         treaty = next((t for t in world.treaties if t.id == n.treaty), None)
     tname = treaty.title if treaty is not None and treaty.title else n.treaty
     role = ""
-    if r.status == "prevails":
-        if n.ref in r.overrides:
-            role = '<span class="role gives-way">gives way</span>'
-        elif r.winner == n.treaty:
-            role = '<span class="role">prevails</span>'
+    if n.ref in r.overrides:
+        role = '<span class="role gives-way">gives way</span>'
+    elif r.status in ("prevails", "partial") and r.winner == n.treaty:
+        role = '<span class="role">prevails</span>'
+    elif r.status == "displaced" and r.winner == n.treaty:
+        role = '<span class="role">stands</span>'
     kind = '<span class="badge plain">political commitment</span>' if n.commitment else ""
     return (
         '<div class="clause">'
@@ -145,32 +146,47 @@ def _axioms(c: Conflict, world: World | None) -> str:
     return "<dt>Axioms used</dt><dd><ul>" + "".join(items) + "</ul></dd>"
 
 
-def status_badge(status: str, winner: str | None) -> str:
-    """A precedence outcome as a badge: ``X prevails``, ``deadlock`` or the status."""
+def status_badge(status: str, winner: str | None, breached: bool = False) -> str:
+    """A resolution as a badge: ``X prevails``, ``X prevails in part`` (partial),
+    ``X stands`` (displaced), ``political``, ``deadlock`` or the status; a win that
+    breaches an undertaking (``breached``) is an error, so is its badge."""
     if status == "prevails":
-        return f'<span class="badge ok">{esc(winner or "")} prevails</span>'
+        return f'<span class="badge {"error" if breached else "ok"}">{esc(winner or "")} prevails</span>'
+    if status == "partial":
+        return f'<span class="badge error">{esc(winner or "")} prevails in part</span>'
+    if status == "displaced":
+        label = f"{winner} stands" if winner else "both give way"
+        return f'<span class="badge ok">displaced: {esc(label)}</span>'
+    if status == "political":
+        return '<span class="badge plain">political</span>'
     if status == "deadlock":
         return '<span class="badge error">deadlock</span>'
     return f'<span class="badge unknown">{esc(status)}</span>'
 
 
+def _chips(label: str, items: Sequence[str]) -> str:
+    """A labelled row of chips (nothing for no items)."""
+    if not items:
+        return ""
+    return (
+        f'<div class="atoms"><span class="lbl">{esc(label)}</span>'
+        + "".join(f'<span class="chip">{esc(x)}</span>' for x in items)
+        + "</div>"
+    )
+
+
 def _precedence(c: Conflict) -> str:
     r = c.resolution
-    by = ""
-    if r.by:
-        by = '<div class="atoms"><span class="lbl">ranked by</span>' + "".join(
-            f'<span class="chip">{esc(b)}</span>' for b in r.by
-        )
-        by += "</div>"
-    over = ""
-    if r.overrides:
-        over = '<div class="atoms"><span class="lbl">gives way</span>' + "".join(
-            f'<span class="chip">{esc(b)}</span>' for b in r.overrides
-        )
-        over += "</div>"
+    rows = [
+        _chips("ranked by", r.by),
+        _chips("gives way", r.overrides),
+        _chips("still owed toward", r.toward),
+        _chips("breaches", r.breaches),
+    ]
+    notes = "".join(f'<p class="reason"><strong>{esc(label)}:</strong> {esc(text)}</p>' for label, text in c.notes)
     return (
-        f"<dt>Precedence</dt><dd>{status_badge(r.status, r.winner)}"
-        f'<p class="reason">{esc(sentence(r.reason))}</p>{by}{over}</dd>'
+        f"<dt>Precedence</dt><dd>{status_badge(r.status, r.winner, bool(r.breaches))}"
+        f'<p class="reason">{esc(sentence(r.reason))}</p>{"".join(rows)}{notes}</dd>'
     )
 
 

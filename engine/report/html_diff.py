@@ -104,10 +104,10 @@ def _changed_row(ch: Changed, anchor: str) -> str:
     o, n = ch.old, ch.new
     return (
         f'<tr id="{esc(anchor)}"><td><strong>{esc(n.headline or ch.id)}</strong><br /><code>{esc(ch.id)}</code></td>'
-        f"<td>{status_badge(o.resolution.status, o.resolution.winner)} {sev_badge(o.severity)}"
+        f"<td>{status_badge(o.resolution.status, o.resolution.winner, bool(o.resolution.breaches))} {sev_badge(o.severity)}"
         f'<p class="small">{esc(sentence(o.resolution.reason))}</p></td>'
         f'<td class="arrow">\u2192</td>'
-        f"<td>{status_badge(n.resolution.status, n.resolution.winner)} {sev_badge(n.severity)}"
+        f"<td>{status_badge(n.resolution.status, n.resolution.winner, bool(n.resolution.breaches))} {sev_badge(n.severity)}"
         f'<p class="small">{esc(sentence(n.resolution.reason))}</p></td></tr>'
     )
 

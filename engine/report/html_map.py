@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..world import World
 
 
-_COLOUR = {"error": "#b42318", "warning": "#c77700"}
+_COLOUR = {"error": "#b42318", "warning": "#c77700", "political": "#8a94a3"}
 
 
 def _fmt(x: float) -> str:
@@ -31,16 +31,37 @@ def _fmt(x: float) -> str:
     return "0" if s in ("0.0", "-0.0") else s.removesuffix(".0")
 
 
+#: Statuses that are no legal conflict between the two instruments: a political
+#: commitment's tension, and a collision a third norm settles. The map draws them
+#: apart (dotted), and an edge takes its style from its legal conflicts first.
+APART = ("political", "displaced")
+
+
 def _outcome(conflicts: Sequence[Conflict]) -> tuple[str, str | None]:
-    """How a pair plays out on the map: the gravest status; ``mixed`` for split winners."""
-    statuses = {c.resolution.status for c in conflicts}
+    """How a pair plays out on the map: the gravest status of its legal conflicts
+    (``mixed`` for split winners); ``political`` or ``displaced`` when it has none."""
+    legal = [c for c in conflicts if c.resolution.status not in APART]
+    if not legal:
+        statuses = {c.resolution.status for c in conflicts}
+        return ("political" if "political" in statuses else "displaced"), None
+    statuses = {c.resolution.status for c in legal}
     for s in ("deadlock", "unresolved"):
         if s in statuses:
             return s, None
-    winners = {c.resolution.winner for c in conflicts}
+    winners = {c.resolution.winner for c in legal}
     if len(winners) == 1:
         return "prevails", next(iter(winners))
     return "mixed", None
+
+
+def _dash(status: str, loop: bool = False) -> str:
+    """The stroke pattern of an edge: dashed for unresolved, dotted for a pair with
+    only political tensions or displaced collisions."""
+    if status == "unresolved":
+        return ' stroke-dasharray="8 6"' if loop else ' stroke-dasharray="10 7"'
+    if status in APART:
+        return ' stroke-dasharray="1 7"'
+    return ""
 
 
 @dataclass
@@ -128,19 +149,21 @@ def _node_radius(norms: int) -> float:
 
 def _legend(x: float, y: float) -> list[str]:
     out = [f'<g class="legend" transform="translate({_fmt(x)},{_fmt(y)})">']
-    out.append('<rect x="0" y="0" width="262" height="172" rx="8" fill="#ffffff" stroke="#d9dde3" />')
+    out.append('<rect x="0" y="0" width="262" height="220" rx="8" fill="#ffffff" stroke="#d9dde3" />')
     out.append('<text x="14" y="22" font-size="13" font-weight="700" fill="#1d232b">Legend</text>')
     rows = [
-        ("error", "solid", "error: no clause gives way"),
+        ("error", "solid", "error: breach, partial or no winner"),
         ("warning", "solid", "warning: a clause gives way"),
         ("warning", "arrow", "arrow: that treaty prevails"),
         ("error", "deadlock", "deadlock: neither gives way"),
         ("error", "dashed", "dashed: unresolved"),
+        ("warning", "dotted", "dotted: settled by a third norm"),
+        ("political", "dotted", "grey dotted: political commitment"),
     ]
     for i, (sev, style, label) in enumerate(rows):
         yy = 44 + i * 24
         colour = _COLOUR[sev]
-        dash = ' stroke-dasharray="7 5"' if style == "dashed" else ""
+        dash = {"dashed": ' stroke-dasharray="7 5"', "dotted": ' stroke-dasharray="1 7"'}.get(style, "")
         out.append(
             f'<line x1="14" y1="{yy}" x2="62" y2="{yy}" stroke="{colour}" stroke-width="3.5"{dash} '
             'stroke-linecap="round" />'
@@ -150,7 +173,7 @@ def _legend(x: float, y: float) -> list[str]:
         if style == "deadlock":
             out.append(_cross(38, yy, colour, 8))
         out.append(f'<text x="78" y="{yy + 4}" font-size="12" fill="#1d232b">{esc(label)}</text>')
-    out.append('<text x="14" y="162" font-size="11" fill="#5a6472">circle size: clauses; number: conflicts</text>')
+    out.append('<text x="14" y="210" font-size="11" fill="#5a6472">circle size: clauses; number: conflicts</text>')
     out.append("</g>")
     return out
 
@@ -277,12 +300,12 @@ def _map_svg(conflicts: Sequence[Conflict], world: World, anchors: Mapping[tuple
         if a == b:
             continue
         sev = worst(edge.conflicts)
-        colour = _COLOUR.get(sev, _COLOUR["error"])
         status, winner = _outcome(edge.conflicts)
+        colour = _COLOUR["political"] if status == "political" else _COLOUR.get(sev, _COLOUR["error"])
         (x1, y1), (x2, y2) = pos[a], pos[b]
         n = len(edge.conflicts)
         stroke = 2.5 + min(n, 6) * 0.6
-        dash = ' stroke-dasharray="10 7"' if status == "unresolved" else ""
+        dash = _dash(status)
         href = anchors.get((a, b)) or pair_anchor((a, b))
         tip = f"{a} \u2194 {b}: {plural(n, 'conflict')}, worst {sev}; {outcome_text(edge.conflicts)}"
         out.append(f'<a href="#{esc(href)}" class="edge-link">')
@@ -338,7 +361,7 @@ def _map_svg(conflicts: Sequence[Conflict], world: World, anchors: Mapping[tuple
         c1 = (x + reach * math.cos(angle - spread * 1.6), y + reach * math.sin(angle - spread * 1.6))
         c2 = (x + reach * math.cos(angle + spread * 1.6), y + reach * math.sin(angle + spread * 1.6))
         top = (0.125 * (p1[0] + p2[0]) + 0.375 * (c1[0] + c2[0]), 0.125 * (p1[1] + p2[1]) + 0.375 * (c1[1] + c2[1]))
-        dash = ' stroke-dasharray="8 6"' if _outcome(edge.conflicts)[0] == "unresolved" else ""
+        dash = _dash(_outcome(edge.conflicts)[0], loop=True)
         n = len(edge.conflicts)
         href = anchors.get((a, a)) or pair_anchor((a, a))
         tip = f"within {a}: {plural(n, 'conflict')}, worst {sev}; {outcome_text(edge.conflicts)}"
@@ -385,7 +408,7 @@ def _map_svg(conflicts: Sequence[Conflict], world: World, anchors: Mapping[tuple
     x0 = min(b[0] for b in box) - pad
     y0 = min(b[1] for b in box) - pad
     x1 = max(b[2] for b in box) + pad
-    y1 = max(max(b[3] for b in box) + pad, y0 + 190)
+    y1 = max(max(b[3] for b in box) + pad, y0 + 238)
     x0, y0 = math.floor(x0), math.floor(y0)
     out += _legend(x1 + 12, y0 + 8)
     x1 += 12 + 262 + 8

@@ -112,7 +112,10 @@ def render_diff(report, sources: Mapping[str, str], paint: Paint = _plain) -> st
 
         def side(c) -> str:
             r = c.resolution
-            return f"{r.status}{' ' + r.winner if r.winner else ''} ({c.severity})"
+            out = f"{r.status}{' ' + r.winner if r.winner else ''}"
+            out += f" toward {', '.join(r.toward)}" if r.toward else ""
+            out += f" breaching {', '.join(r.breaches)}" if r.breaches else ""
+            return f"{out} ({c.severity})"
 
         block = [paint(f"changed ({len(report.changed)}):", "bold")]
         block += [f"  {ch.id}: {side(ch.old)} -> {side(ch.new)}" for ch in report.changed]

@@ -44,9 +44,9 @@ Displacers = tuple[list[Norm], list[Norm]]
 class LawSolver:
     """Treaty law's queries, in one context; ``queries`` counts them."""
 
-    def __init__(self, world: World, timeout: float, chains: ChainIndex | None = None):
+    def __init__(self, world: World, timeout: float, chains: ChainIndex | None = None, record: bool = False):
         self.world = world
-        self.solver = PairSolver(world, timeout, chains)
+        self.solver = PairSolver(world, timeout, chains, record=record)
         self.enc = self.solver.enc
 
     @property

@@ -4,7 +4,7 @@
 finding of the search (two norms, the bearers, a replayed scenario). Comes out: its
 :class:`~treatycheck.precedence.Resolution` by the pairwise rules
 (:class:`~treatycheck.precedence.Law`), and the finding to show, after asking
-whether a third norm settles it (docs/language.md section 5.4):
+whether a third norm settles it (docs/language.md section 8.5):
 
 - a norm ``c`` can displace one side ``n`` of the pair when ``c`` and ``n`` could
   conflict (their modalities and actions can meet, their bearers overlap) and ``c``
@@ -22,14 +22,19 @@ Every scenario is replayed by the plain evaluator, its displacement included.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, replace
+from typing import Any
 
+from ..cache import VerdictCache, dump, law_fingerprint, load
 from ..evaluate import CHAIN_KINDS, Env, Evaluator, FiniteScenario, Scenario, pair_kind
 from ..index import Candidate, ChainIndex
 from ..kinds import Modality, Status, Verdict
 from ..precedence import Law, Resolution
 from ..world import Norm, World
 from .law import FIRST, SECOND, Displacers, LawSolver
+from .pair import ReplayError
 from .replay import Keep, minimise
 from .result import Finding
 
@@ -47,8 +52,19 @@ class Settlement:
 class Settler:
     """Settles the findings of one world; the solver is started on first need."""
 
-    def __init__(self, world: World, timeout: float, chains: ChainIndex | None = None):
+    def __init__(
+        self,
+        world: World,
+        timeout: float,
+        chains: ChainIndex | None = None,
+        cache: VerdictCache | None = None,
+        record: bool = False,
+    ):
         self.world = world
+        self.record = record  # keep every query for --emit-smt
+        #: settlements already worked out (the verdict cache's database), or None
+        self.cache = cache
+        self._law_key = law_fingerprint(world) if cache is not None else ""
         self.timeout = timeout
         self.chains = chains or ChainIndex(world)
         self.ev = Evaluator(world)
@@ -63,8 +79,13 @@ class Settler:
     @property
     def solver(self) -> LawSolver:
         if self._solver is None:
-            self._solver = LawSolver(self.world, self.timeout, self.chains)
+            self._solver = LawSolver(self.world, self.timeout, self.chains, self.record)
         return self._solver
+
+    def script(self) -> str | None:
+        """The recorded queries as an SMT-LIB script (``record=True``), None when
+        none were asked."""
+        return self._solver.solver.script() if self._solver is not None and self.record else None
 
     @property
     def queries(self) -> int:
@@ -99,26 +120,58 @@ class Settler:
             self._keys[key] = sorted(out, key=lambda k: (k[0], k[1] or ""))
         return self._keys[key]
 
-    def displacers(self, n: Norm, pair: Finding) -> list[Norm]:
-        """Norms other than the pair's that could displace ``n``, in ref order: only
-        a norm that binds one of the bearers for which the pair collides can."""
+    def neighbours(self, n: Norm, pair: Finding) -> list[Norm]:
+        """Norms other than the pair's that could conflict with ``n`` for a bearer
+        of the pair, in ref order (whether they outrank ``n`` is not asked)."""
         mine = frozenset(pair.bearers)
         out = []
         for key in self._partners(n):
             for c in self._buckets[key]:
-                if c.ref in (pair.first.ref, pair.second.ref) or self._bearers_of(c).isdisjoint(mine):
-                    continue
-                if self.law.outranks(c, n) is not None:
+                if c.ref not in (pair.first.ref, pair.second.ref) and not self._bearers_of(c).isdisjoint(mine):
                     out.append(c)
         return sorted(out, key=lambda c: c.ref)
 
+    def displacers(self, n: Norm, pair: Finding, near: list[Norm] | None = None) -> list[Norm]:
+        """The :meth:`neighbours` of ``n`` (or ``near``) that outrank it, in ref
+        order: only those can displace it."""
+        return [c for c in (self.neighbours(n, pair) if near is None else near) if self.law.outranks(c, n) is not None]
+
     # ------------------------------------------------------------ settling
     def settle(self, f: Finding) -> Settlement:
-        """The settlement of one finding."""
+        """The settlement of one finding (from the cache when it holds one)."""
+        if f.verdict != Verdict.PROVED or self.cache is None or f.witness is None:
+            return self._settle(f, None)
+        near = (self.neighbours(f.first, f), self.neighbours(f.second, f))
+        key = self._key(f, near)
+        found, body = self.cache.get_body(key, lambda data: settlement_from(data, f))
+        if found and body is not None:
+            return body
+        out = self._settle(f, near)
+        self.cache.put_body(key, settlement_data(out))
+        return out
+
+    def _key(self, f: Finding, near: tuple[list[Norm], list[Norm]]) -> str:
+        """The cache key of a finding's settlement: everything it is computed from."""
+        cache = self.cache
+        assert cache is not None
+        data = [
+            "settlement",
+            self._law_key,
+            cache.key(f.kind, f.first, f.second),
+            f.first.ref,
+            f.second.ref,
+            finding_data(f),
+            [[(c.ref, cache.digest(c)) for c in side] for side in near],
+        ]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def _settle(self, f: Finding, near: tuple[list[Norm], list[Norm]] | None) -> Settlement:
         res = self.law.resolve(f.first, f.second)
         if f.verdict != Verdict.PROVED:
             return Settlement(res, f)
-        found = (self.displacers(f.first, f), self.displacers(f.second, f))
+        if near is None:
+            near = (self.neighbours(f.first, f), self.neighbours(f.second, f))
+        found = (self.displacers(f.first, f, near[FIRST]), self.displacers(f.second, f, near[SECOND]))
         if not found[FIRST] and not found[SECOND]:
             return Settlement(res, f)
         cand = Candidate(f.kind, f.first, f.second)
@@ -173,7 +226,8 @@ class Settler:
                 by.update(ranking.by)
                 breaches.update(ranking.breaches)
                 names.append(f"{c.ref} ({ranking.reason})")
-        overrides = tuple(sorted(norms[s].ref for s in gone))
+        # a norm in conflict with itself is one displaced norm, not two
+        overrides = tuple(sorted({norms[s].ref for s in gone}))
         winner = norms[stands].treaty if stands is not None else None
         if stands is not None:
             head = f"{norms[1 - stands].ref} gives way, wherever it meets {norms[stands].ref}, to "
@@ -183,13 +237,29 @@ class Settler:
         displaced = Resolution(
             Status.DISPLACED, winner, tuple(sorted(by)), overrides, reason, (), tuple(sorted(breaches))
         )
-        side = gone[0]
-        c = actual[side][0]
-        keep = self._displaces(cand, side, c)
-        solution = self.solver.solver.witness(cand, f.bearers[0], LawSolver.displaced(side, c))
-        shown = f if solution is None else minimise(self.ev, cand, f.bearers, solution, keep)
+        shown = self._displaced_scenario(cand, f, gone, actual)
         refs = tuple(sorted({c.ref for s in gone for c in actual[s]}))
         return Settlement(displaced, shown, refs)
+
+    def _displaced_scenario(
+        self, cand: Candidate, f: Finding, gone: list[int], actual: tuple[list[Norm], ...]
+    ) -> Finding:
+        """The finding shown with a displacement: a scenario where the first
+        displacing norm (in side, ref and bearer order) that can displace for some
+        bearer does. A displacer need not reach every bearer (its condition may be
+        ruled out for one), so each (displacer, bearer) is tried in turn; the
+        finding's own scenario when the solver gives up."""
+        for side in gone:
+            for c in actual[side]:
+                for bearer in f.bearers:
+                    try:
+                        solution = self.solver.solver.witness(cand, bearer, LawSolver.displaced(side, c))
+                    except ReplayError:
+                        continue  # c displaces nothing for this bearer
+                    if solution is None:
+                        return f
+                    return minimise(self.ev, cand, f.bearers, solution, self._displaces(cand, side, c))
+        return f
 
     # ------------------------------------------------------------ the evaluator's checks
     def _undisplaced(self, cand: Candidate, found: Displacers) -> Keep:
@@ -211,3 +281,53 @@ class Settler:
             return ev.displaces(c, norm, (env1, env2)[side], s) is not None
 
         return keep
+
+
+# ------------------------------------------------------------ settlements as data
+
+
+def finding_data(f: Finding) -> dict[str, Any]:
+    """A proved finding's scenario as JSON-ready data (the verdict cache's form)."""
+    return dump(
+        {
+            "bearers": f.bearers,
+            "env1": f.env1,
+            "env2": f.env2,
+            "atoms": f.atoms,
+            "absent": f.absent,
+            "witness": f.witness,
+        }
+    )
+
+
+def settlement_data(s: Settlement) -> dict[str, Any]:
+    """A settlement as JSON-ready data; :func:`settlement_from` reads it back."""
+    r = s.resolution
+    return {
+        "resolution": [
+            str(r.status),
+            r.winner,
+            list(r.by),
+            list(r.overrides),
+            r.reason,
+            list(r.toward),
+            list(r.breaches),
+        ],
+        "finding": finding_data(s.finding),
+        "displacers": list(s.displacers),
+    }
+
+
+def settlement_from(data: dict[str, Any], f: Finding) -> Settlement:
+    """The settlement of finding ``f`` stored as ``data``; raises ValueError,
+    KeyError or TypeError on data of another shape."""
+    status, winner, by, overrides, reason, toward, breaches = data["resolution"]
+    strings = (*by, *overrides, *toward, *breaches, *data["displacers"], reason)
+    if not all(isinstance(x, str) for x in strings) or not (winner is None or isinstance(winner, str)):
+        raise TypeError("not a settlement")
+    res = Resolution(Status(status), winner, tuple(by), tuple(overrides), reason, tuple(toward), tuple(breaches))
+    payload = load(data["finding"])
+    if payload is None:
+        raise ValueError("a settlement shows a conflict")
+    shown = Finding(f.kind, f.first, f.second, Verdict.PROVED, **payload)
+    return Settlement(res, shown, tuple(data["displacers"]))
