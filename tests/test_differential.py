@@ -12,11 +12,11 @@ import os
 
 import pytest
 import treatycheck
-from treatycheck.analysis import analyse
-from treatycheck.search.execute import CheckOptions
 from bruteforce import brute_force
 from hypothesis import HealthCheck, assume, given, settings
 from tinyworlds import tiny_world
+from treatycheck.analysis import analyse
+from treatycheck.search.execute import CheckOptions
 
 EXAMPLES = int(os.environ.get("TREATYCHECK_DIFF_EXAMPLES", "500"))
 
