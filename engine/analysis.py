@@ -84,7 +84,11 @@ def analyse(
     # 5. settle: each conflict's resolution by treaty law, and whether a third norm
     # displaces it (asked only where some norm could)
     cache = VerdictCache(options.cache_dir, world) if options.cache_dir else None
-    settler = Settler(world, options.timeout, chains, cache, record=options.emit_smt)
+    # the findings are every collision of a norm in focus (of every norm when
+    # None): a norm can only displace a norm it collides with
+    settler = Settler(
+        world, options.timeout, chains, cache, record=options.emit_smt, collisions=result.findings, focus=focus
+    )
     try:
         result.settlements = {pair_of(f): settler.settle(f) for f in result.findings}
     finally:

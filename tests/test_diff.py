@@ -341,17 +341,22 @@ def test_worked_edit_lets_the_north_atlantic_treaty_prevail() -> None:
     new = treatycheck.load([str(root / "edits" / "european_security_treaty.treaty")])
     report = treatycheck.diff(old, new)
     changed = {c.id: c for c in report.changed}
-    nat5 = changed["EST:2.1~NAT:5/obligation-prohibition"]
+    nat4 = changed["EST:2.1~NAT:4/obligation-prohibition"]
     # before: EST's claim over the earlier NAT ranks it, and NAT:8's claim over the
     # later EST is an undertaking that EST:2.1 breaches; after: EST defers to NAT
-    old_res, new_res = nat5.old.resolution, nat5.new.resolution
-    assert (old_res.status, old_res.winner, old_res.breaches, nat5.old.severity) == (
+    old_res, new_res = nat4.old.resolution, nat4.new.resolution
+    assert (old_res.status, old_res.winner, old_res.breaches, nat4.old.severity) == (
         "prevails",
         "EST",
         ("NAT:8",),
         "error",
     )
     assert (new_res.status, new_res.winner, new_res.by, new_res.breaches) == ("prevails", "NAT", ("EST:9.1",), ())
+    # NAT:5 stood before only because the Charter's collective self-defence (and
+    # EST's own Art. 7) displaced EST:2.1; now NAT prevails pairwise
+    nat5 = changed["EST:2.1~NAT:5/obligation-prohibition"]
+    assert (nat5.old.resolution.status, nat5.old.resolution.winner) == ("displaced", "NAT")
+    assert (nat5.new.resolution.status, nat5.new.resolution.winner) == ("prevails", "NAT")
     assert set(changed) == {
         "EST:2.1~NAT:1/obligation-prohibition",
         "EST:2.1~NAT:10/permission-prohibition",

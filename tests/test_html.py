@@ -133,7 +133,7 @@ def test_est_map_edges_link_to_their_pairs(est) -> None:  # type: ignore[no-unty
 
 def test_cards_show_clauses_sources_scenario_and_precedence(est) -> None:  # type: ignore[no-untyped-def]
     report, world, page = est
-    c = next(c for c in report.conflicts if c.id == "EST:2.1~NAT:5/obligation-prohibition")
+    c = next(c for c in report.conflicts if c.id == "EST:2.1~NAT:4/obligation-prohibition")
     start = page.index(f'<code class="cid">{_esc(c.id)}</code>')
     card = page[page.rindex("<article", 0, start) : page.index("</article>", start)]
     for n in c.norms:

@@ -135,6 +135,13 @@ class PairSolver:
         self._add(first.applies)
         self.held = first.norm.ref
 
+    def release(self) -> None:
+        """Drop the held first norm (see :meth:`_hold`), so that the next query is
+        asked under the background alone."""
+        if self.held is not None:
+            self._pop()
+            self.held = None
+
     def instance(self, norm: Norm, tag: str) -> NormInstance:
         """The norm compiled with fresh variables tagged ``tag`` (once per tag)."""
         key = (norm.ref, tag)

@@ -30,11 +30,11 @@ from typing import Any
 from ..cache import VerdictCache, dump, law_fingerprint, load
 from ..evaluate import CHAIN_KINDS, Env, Evaluator, FiniteScenario, Scenario, pair_kind
 from ..index import Candidate, ChainIndex
-from ..kinds import Modality, Status, Verdict
+from ..kinds import ConflictKind, Modality, Status, Verdict
 from ..precedence import Law, Resolution
 from ..world import Norm, World
 from .law import FIRST, SECOND, Displacers, LawSolver
-from .pair import ReplayError
+from .pair import Decision, ReplayError
 from .replay import Keep, minimise
 from .result import Finding
 
@@ -59,8 +59,26 @@ class Settler:
         chains: ChainIndex | None = None,
         cache: VerdictCache | None = None,
         record: bool = False,
+        collisions: list[Finding] | None = None,
+        focus: frozenset[str] | None = None,
     ):
         self.world = world
+        #: the refs whose collisions ``collisions`` holds every one of (None: all)
+        self._focus = focus
+        #: every pair of norms that collides, with the bearers for which it does,
+        #: when the caller has the whole list (the search's findings): a norm can
+        #: only displace a norm it collides with, so only those are candidates
+        self._collide: dict[str, list[tuple[Norm, frozenset[str]]]] | None = None
+        if collisions is not None:
+            self._collide = {}
+            everyone = frozenset(world.entity_names)
+            for f in collisions:
+                if f.first.ref == f.second.ref:
+                    continue
+                # an undecided pair may collide for anyone
+                bs = frozenset(f.bearers) if f.verdict == Verdict.PROVED else everyone
+                self._collide.setdefault(f.first.ref, []).append((f.second, bs))
+                self._collide.setdefault(f.second.ref, []).append((f.first, bs))
         self.record = record  # keep every query for --emit-smt
         #: settlements already worked out (the verdict cache's database), or None
         self.cache = cache
@@ -75,6 +93,7 @@ class Settler:
             self._buckets.setdefault((n.modality, n.action_name), []).append(n)
         self._keys: dict[tuple[Modality, str | None], list[tuple[Modality, str | None]]] = {}
         self._bearers: dict[str, frozenset[str]] = {}
+        self._decided: dict[tuple[str, str, str], Decision] = {}
 
     @property
     def solver(self) -> LawSolver:
@@ -122,9 +141,17 @@ class Settler:
 
     def neighbours(self, n: Norm, pair: Finding) -> list[Norm]:
         """Norms other than the pair's that could conflict with ``n`` for a bearer
-        of the pair, in ref order (whether they outrank ``n`` is not asked)."""
+        of the pair, in ref order (whether they outrank ``n`` is not asked): those
+        the search found colliding with ``n`` for such a bearer when it is known,
+        else those whose modality, action and bearers could meet ``n``'s."""
         mine = frozenset(pair.bearers)
         out = []
+        if self._knows(n):
+            assert self._collide is not None
+            for c, bs in self._collide.get(n.ref, ()):
+                if c.ref not in (pair.first.ref, pair.second.ref) and not bs.isdisjoint(mine):
+                    out.append(c)
+            return sorted(out, key=lambda c: c.ref)
         for key in self._partners(n):
             for c in self._buckets[key]:
                 if c.ref not in (pair.first.ref, pair.second.ref) and not self._bearers_of(c).isdisjoint(mine):
@@ -132,9 +159,38 @@ class Settler:
         return sorted(out, key=lambda c: c.ref)
 
     def displacers(self, n: Norm, pair: Finding, near: list[Norm] | None = None) -> list[Norm]:
-        """The :meth:`neighbours` of ``n`` (or ``near``) that outrank it, in ref
-        order: only those can displace it."""
-        return [c for c in (self.neighbours(n, pair) if near is None else near) if self.law.outranks(c, n) is not None]
+        """The :meth:`neighbours` of ``n`` (or ``near``) that outrank it and collide
+        with it for a bearer of the pair, in ref order: only those can displace it.
+        The same norms whether or not the search's collisions are known (the
+        solver is asked otherwise), so that the settlement is too."""
+        out = [c for c in (self.neighbours(n, pair) if near is None else near) if self.law.outranks(c, n) is not None]
+        if not self._knows(n):
+            out = [c for c in out if self._collides(c, n, frozenset(pair.bearers))]
+        return out
+
+    def _knows(self, n: Norm) -> bool:
+        """Are all of ``n``'s collisions among the search's findings given?"""
+        return self._collide is not None and (self._focus is None or n.ref in self._focus)
+
+    def _collides(self, c: Norm, n: Norm, bearers: frozenset[str]) -> bool:
+        """Does the solver find ``c`` and ``n`` in conflict for one of ``bearers``
+        (undecided counts as yes)? As the search would ask it."""
+        kinds = pair_kind(c.modality, n.modality)
+        if kinds is None:
+            return False
+        kind, swap = kinds
+        first, second = (n, c) if swap else (c, n)
+        if kind == ConflictKind.OBLIGATION_OBLIGATION and first.ref > second.ref:
+            first, second = second, first  # the search asks each unordered pair once
+        key = (kind, first.ref, second.ref)
+        if key not in self._decided:
+            solver = self.solver.solver
+            self._decided[key] = solver.decide(Candidate(kind, first, second))
+            solver.release()  # the law's own queries are asked without that norm
+        decision = self._decided[key]
+        if decision.verdict is None:
+            return False
+        return decision.verdict != Verdict.PROVED or not bearers.isdisjoint(decision.bearers)
 
     # ------------------------------------------------------------ settling
     def settle(self, f: Finding) -> Settlement:
