@@ -16,8 +16,8 @@ treaties and articles other than the sentence's own, and header options never cl
 from __future__ import annotations
 
 from hypothesis import strategies as st
+from tinyworlds import base_vocabulary
 
-ENTITIES = ["AA", "BB", "CC"]
 TREATIES = ["TA", "TB", "TC"]
 DATES = ["2000-01-01", "2010-01-01", "2020-01-01"]
 
@@ -76,17 +76,8 @@ def treaty_sentence(draw: st.DrawFn, tid: str, others: list[str]) -> str:
 
 @st.composite
 def law_world(draw: st.DrawFn, max_norms: int = 6) -> str:
-    n_ent = draw(st.integers(2, 3))
-    ents = ENTITIES[:n_ent]
-    lines = [f'state {e} "State {e}".' for e in ents]
-    group = draw(st.lists(st.sampled_from(ents), min_size=1, max_size=n_ent, unique=True))
-    lines.append(f"group GG members {', '.join(sorted(group))}.")
-    lines += [
-        'action act(actor) "{actor} acts".',
-        'action hit(actor, target) "{actor} hits {target}".',
-        'action go(actor) "{actor} goes".',
-        'fact ff(x) "{x} is flagged".',
-    ]
+    ents, lines = base_vocabulary(draw)
+    n_ent = len(ents)
     if draw(st.booleans()):
         lines.append(
             draw(st.sampled_from(["axiom ax_hit: hit(X, Y) implies act(X).", "axiom ax_act: act(X) implies go(X)."]))

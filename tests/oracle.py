@@ -416,16 +416,9 @@ def _ground_term(t: m.Term, env: Env) -> object:
 Found = dict[tuple[str, str, str], set[str]]
 
 
-def conflicts(text: str, max_atoms: int = 12) -> Found | None:
-    """``{(kind, first_ref, second_ref): bearers}`` for every conflicting pair (the
-    acting side's ref first; a norm in conflict with itself has its ref twice), or
-    None when the world has more than ``max_atoms`` ground atoms."""
-    v = vocabulary(parse(text))
-    sem = Semantics(v)
-    if len(sem.atoms) > max_atoms:
-        return None
-    norms = norms_of(v)
-    bindings = {n.ref: norm_bindings(n, v) for n in norms}
+def norm_pairs(norms: list[OracleNorm]) -> list[tuple[str, str, OracleNorm, OracleNorm]]:
+    """Every pair of norms whose modalities can conflict, as (kind, how, acting
+    side, other side); a norm with itself only for an obligation."""
     pairs: list[tuple[str, str, OracleNorm, OracleNorm]] = []
     for i, a in enumerate(norms):
         for b in norms[i:]:
@@ -437,6 +430,20 @@ def conflicts(text: str, max_atoms: int = 12) -> Found | None:
             if first is second and kind != "obligation-obligation":
                 continue
             pairs.append((kind, how, first, second))
+    return pairs
+
+
+def conflicts(text: str, max_atoms: int = 12) -> Found | None:
+    """``{(kind, first_ref, second_ref): bearers}`` for every conflicting pair (the
+    acting side's ref first; a norm in conflict with itself has its ref twice), or
+    None when the world has more than ``max_atoms`` ground atoms."""
+    v = vocabulary(parse(text))
+    sem = Semantics(v)
+    if len(sem.atoms) > max_atoms:
+        return None
+    norms = norms_of(v)
+    bindings = {n.ref: norm_bindings(n, v) for n in norms}
+    pairs = norm_pairs(norms)
     excl = sem.exclusions()
     found: Found = {}
     for mask in range(1 << len(sem.atoms)):

@@ -39,6 +39,7 @@ from oracle import (
     _bearers,
     closure,
     norm_bindings,
+    norm_pairs,
     norms_of,
     vocabulary,
 )
@@ -382,6 +383,13 @@ def _clash(
     return any(frozenset([p, q]) in excl for p in amounts(x) for q in cy)
 
 
+def _pairwise(base: Ruling, bearers: tuple[str, ...], severity: str, hypothetical: bool) -> Resolved:
+    """The pairwise resolution ``base``, for ``bearers``."""
+    return Resolved(
+        bearers, base.status, base.winner, base.by, base.overrides, base.toward, base.breaches, severity, hypothetical
+    )
+
+
 def resolutions(text: str, max_atoms: int = 12) -> dict[Key, Resolved] | None:
     """``{(kind, first_ref, second_ref): Resolved}`` for every conflict (acting side
     first, as tests/oracle.py), or None when the world has more than ``max_atoms``
@@ -423,17 +431,7 @@ def resolutions(text: str, max_atoms: int = 12) -> dict[Key, Resolved] | None:
 
     law = Law(v, insts, implies)
 
-    pairs: list[tuple[str, str, OracleNorm, OracleNorm]] = []
-    for i, a in enumerate(norms):
-        for b in norms[i:]:
-            entry = KINDS.get(frozenset([a.modality, b.modality]))
-            if entry is None:
-                continue
-            kind, acting, how = entry
-            first, second = (a, b) if a.modality == acting else (b, a)
-            if first is second and kind != "obligation-obligation":
-                continue
-            pairs.append((kind, how, first, second))
+    pairs = norm_pairs(norms)
 
     def displacers(
         side: OracleNorm,
@@ -499,18 +497,10 @@ def resolutions(text: str, max_atoms: int = 12) -> dict[Key, Resolved] | None:
         base = law.resolve(a, b)
         all_commitments = insts[a.treaty].commitment and insts[b.treaty].commitment
         hypothetical = insts[a.treaty].draft or insts[b.treaty].draft
+
+        severity = _severity(kind, base.status, base.breaches, all_commitments)
         if tally.standing:
-            out[kind, r1, r2] = Resolved(
-                tuple(sorted(tally.standing)),
-                base.status,
-                base.winner,
-                base.by,
-                base.overrides,
-                base.toward,
-                base.breaches,
-                _severity(kind, base.status, base.breaches, all_commitments),
-                hypothetical,
-            )
+            out[kind, r1, r2] = _pairwise(base, tuple(sorted(tally.standing)), severity, hypothetical)
             continue
         # 3.4: displaced everywhere the two collide
         bearers = tuple(sorted(tally.colliding))
@@ -527,17 +517,7 @@ def resolutions(text: str, max_atoms: int = 12) -> dict[Key, Resolved] | None:
             stand, lost = None, [a, b]
         if stand is not None and base.status == "prevails" and base.side == stand.ref:
             # a third norm that agrees with the winner changes nothing
-            out[kind, r1, r2] = Resolved(
-                bearers,
-                base.status,
-                base.winner,
-                base.by,
-                base.overrides,
-                base.toward,
-                base.breaches,
-                _severity(kind, base.status, base.breaches, all_commitments),
-                hypothetical,
-            )
+            out[kind, r1, r2] = _pairwise(base, bearers, severity, hypothetical)
             continue
         by: set[str] = set()
         breaches: set[str] = set()

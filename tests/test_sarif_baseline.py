@@ -56,8 +56,14 @@ def test_sarif_location_is_a_user_clause(schema: dict) -> None:
         assert uri == str(EXAMPLE)
         for rel in res.get("relatedLocations", []):
             assert rel["physicalLocation"]["region"]["startLine"] >= 1
-    nat5 = [r for r in log["runs"][0]["results"] if r["properties"]["id"] == "EST:2.1~NAT:5/obligation-prohibition"]
-    assert nat5 and nat5[0]["level"] == "error" and "Scenario:" in nat5[0]["message"]["text"]
+    results = {r["properties"]["id"]: r for r in log["runs"][0]["results"]}
+    # EST's claim makes it prevail over the earlier NAT, breaching NAT:8: an error
+    nat4 = results["EST:2.1~NAT:4/obligation-prohibition"]
+    assert nat4["level"] == "error" and "Scenario:" in nat4["message"]["text"]
+    assert nat4["properties"]["resolution"]["breaches"] == ["NAT:8"]
+    # where NAT:5 demands assistance, the Charter's collective self-defence displaces EST:2.1
+    nat5 = results["EST:2.1~NAT:5/obligation-prohibition"]
+    assert nat5["level"] == "warning" and nat5["properties"]["resolution"]["status"] == "displaced"
 
 
 def test_baseline_round_trip(tmp_path: Path) -> None:

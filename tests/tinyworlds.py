@@ -12,20 +12,27 @@ from hypothesis import strategies as st
 ENTITIES = ["AA", "BB", "CC"]
 
 
-@st.composite
-def tiny_world(draw: st.DrawFn, max_norms: int = 6) -> str:
+def base_vocabulary(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """2-3 states, a group of some of them, and the three actions and one fact every
+    tiny world has (few, to keep the ground-atom count small): (entities, lines)."""
     n_ent = draw(st.integers(2, 3))
     ents = ENTITIES[:n_ent]
     lines = [f'state {e} "State {e}".' for e in ents]
     group = draw(st.lists(st.sampled_from(ents), min_size=1, max_size=n_ent, unique=True))
     lines.append(f"group GG members {', '.join(sorted(group))}.")
-    # vocabulary: keep the ground-atom count small
     lines += [
         'action act(actor) "{actor} acts".',
         'action hit(actor, target) "{actor} hits {target}".',
         'action go(actor) "{actor} goes".',
         'fact ff(x) "{x} is flagged".',
     ]
+    return ents, lines
+
+
+@st.composite
+def tiny_world(draw: st.DrawFn, max_norms: int = 6) -> str:
+    ents, lines = base_vocabulary(draw)
+    n_ent = len(ents)
     facts = [("ff", 1)]
     use_rel = n_ent == 2 and draw(st.booleans())
     if use_rel:
