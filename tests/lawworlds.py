@@ -1,7 +1,7 @@
 """A Hypothesis strategy for tiny worlds that exercise treaty law, as text.
 
 ``law_world()`` draws 2-3 entities, 2-3 treaties and 2-6 norms (small enough for
-tests/oracle_law.py to enumerate every scenario) with what TREATY_LAW.md sections 1-3
+tests/oracle_law.py to enumerate every scenario) with what docs/language.md sections 3, 5 and 8
 decide on: header options in any order (``signed``, ``in force`` not before it,
 ``draft``, ``kind commitment``; some instruments undated, some dates equal), party
 sets that overlap partially (named, ``members of GG``, ``all states``), treaty-level

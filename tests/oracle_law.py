@@ -2,20 +2,20 @@
 
 ``resolutions(text)`` reads a world with :func:`treatycheck.parse` and decides, for
 every conflict that tests/oracle.py's reading of the language finds, how treaty law
-settles it, from /work/shared/design/TREATY_LAW.md sections 1-3 alone:
+settles it, from docs/language.md sections 3, 5 and 8 alone:
 
-- section 1: each instrument's date (``signed``, else ``in force``), drafts (after
+- section 3: each instrument's date (``signed``, else ``in force``), drafts (after
   every dated instrument, all simultaneous), commitments;
-- section 2: the precedence sentences, read from the syntax tree (``Precedence``
+- section 5: the precedence sentences, read from the syntax tree (``Precedence``
   nodes: deference, claims, the Charter rule, undertakings, article-level ranks);
-- section 3.1-3.3: the pairwise resolution (political, full rankings, claims, lex
+- section 8.1-8.4: the pairwise resolution (political, full rankings, claims, lex
   posterior, among parties with ``toward``, undertakings with ``breaches``);
-  section 3.2's lex specialis by bearers, syntactic action cover and, for (ii),
+  section 8.3's lex specialis by bearers, syntactic action cover and, for (ii),
   condition implication decided by enumerating every scenario under the world's
   assumptions (this oracle's reading of "compared by the solver");
-- section 3.4: displacement by a third norm, by enumerating every scenario and every
+- section 8.5: displacement by a third norm, by enumerating every scenario and every
   binding (the acts at issue) in which the two norms collide;
-- section 3.5: severities, ``hypothetical``.
+- section 8.6: severities, ``hypothetical``.
 
 It reuses tests/oracle.py (the vocabulary, the ground evaluation, the kind table and
 the norms' bindings) and imports nothing of the engine but ``treatycheck.parse`` and
@@ -49,7 +49,7 @@ from treatycheck import parse
 LEX_POSTERIOR = "lex posterior"
 LEX_SPECIALIS = "lex specialis"
 DUTIES = ("obligation", "prohibition")
-# Kinds that stay warnings whatever the status (3.5): refraining (or doing) honours both.
+# Kinds that stay warnings whatever the status (8.6): refraining (or doing) honours both.
 ALWAYS_WARNING = ("permission-prohibition", "obligation-exemption")
 
 Key = tuple[str, str, str]
@@ -140,7 +140,7 @@ def claims(a: Instrument, b: Instrument) -> list[str]:
 
 
 def undertakings(loser: Instrument, winner: Instrument) -> list[str]:
-    """``loser``'s undertakings breached by a later ``winner`` (3.3): not to enter
+    """``loser``'s undertakings breached by a later ``winner`` (8.4): not to enter
     conflicting engagements, or a claim that covers ``winner`` but is no ranking
     because ``winner`` is later."""
     if not earlier(loser, winner):
@@ -155,7 +155,7 @@ def undertakings(loser: Instrument, winner: Instrument) -> list[str]:
 
 @dataclass(frozen=True)
 class Ruling:
-    """The pairwise resolution of 3.1 / 3.2; ``side`` is the winning norm's ref."""
+    """The pairwise resolution of 8.1 / 8.3; ``side`` is the winning norm's ref."""
 
     status: str
     winner: str | None = None
@@ -167,13 +167,13 @@ class Ruling:
 
 
 def _prevails(w: OracleNorm, loser: OracleNorm, by: list[str]) -> Ruling:
-    """A full ranking (3.1(2)) or an internal one (3.2): toward every party, no breach."""
+    """A full ranking (8.1(2)) or an internal one (8.3): toward every party, no breach."""
     return Ruling("prevails", w.treaty, tuple(sorted(set(by))), (loser.ref,), side=w.ref)
 
 
 def _among(w: OracleNorm, loser: OracleNorm, by: list[str], insts: dict[str, Instrument]) -> Ruling:
     """A claim's or lex posterior's winner, among parties (30(4)(b)), and the loser's
-    undertakings it breaches (3.3)."""
+    undertakings it breaches (8.4)."""
     wi, li = insts[w.treaty], insts[loser.treaty]
     toward = tuple(sorted(li.parties - wi.parties))
     breaches = tuple(sorted(set(undertakings(li, wi))))
@@ -182,7 +182,7 @@ def _among(w: OracleNorm, loser: OracleNorm, by: list[str], insts: dict[str, Ins
 
 
 class Law:
-    """Pairwise resolution of two norms (3.1, 3.2), memoised."""
+    """Pairwise resolution of two norms (8.1, 8.3), memoised."""
 
     def __init__(
         self, v: Vocabulary, insts: dict[str, Instrument], implies: Callable[[OracleNorm, OracleNorm], bool]
@@ -199,7 +199,7 @@ class Law:
         return self._memo[key]
 
     def outranks(self, c: OracleNorm, b: OracleNorm) -> bool:
-        """3.4: the pair's resolution is ``prevails`` with ``c``'s side winning (a
+        """8.5: the pair's resolution is ``prevails`` with ``c``'s side winning (a
         ``partial`` win does not outrank)."""
         r = self.resolve(c, b)
         return r.status == "prevails" and r.side == c.ref
@@ -272,7 +272,7 @@ class Law:
         return Ruling("unresolved")
 
     def special(self, a: OracleNorm, b: OracleNorm) -> bool:
-        """3.2(2): is ``a`` the special rule to ``b``?"""
+        """8.3(2): is ``a`` the special rule to ``b``?"""
         ba, bb = frozenset(_bearers(a, self.v)), frozenset(_bearers(b, self.v))
         if not ba <= bb or not covers(b, a):
             return False
@@ -326,7 +326,7 @@ def _match(general: object, special: object, subst: dict[str, object]) -> bool:
 
 
 def covers(general: OracleNorm, special: OracleNorm) -> bool:
-    """Does ``general``'s action cover ``special``'s (3.2: matching of terms)?"""
+    """Does ``general``'s action cover ``special``'s (8.3: matching of terms)?"""
     g, s = _pattern(general), _pattern(special)
     if g is None:
         return True  # `take any action` covers every action of the bearer
@@ -420,7 +420,7 @@ def resolutions(text: str, max_atoms: int = 12) -> dict[Key, Resolved] | None:
         scenarios.append((sem.implications(facts), applying))
 
     def implies(a: OracleNorm, b: OracleNorm) -> bool:
-        # 3.2(ii), with equal bearers and actions that are variants of each other:
+        # 8.3(ii), with equal bearers and actions that are variants of each other:
         # the matched binding gives b the same bearer and the same ground act, so
         # "a's condition implies b's" is: wherever a applies to (bearer, act), b does
         for _, applying in scenarios:
@@ -502,7 +502,7 @@ def resolutions(text: str, max_atoms: int = 12) -> dict[Key, Resolved] | None:
         if tally.standing:
             out[kind, r1, r2] = _pairwise(base, tuple(sorted(tally.standing)), severity, hypothetical)
             continue
-        # 3.4: displaced everywhere the two collide
+        # 8.5: displaced everywhere the two collide
         bearers = tuple(sorted(tally.colliding))
         a_never = all(not d1 for d1, _ in tally.collisions)
         a_always = all(d1 for d1, _ in tally.collisions)

@@ -68,8 +68,9 @@ def test_the_cli_writes_one_check_per_query(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    # exit 1: the example's NAT:5 / EST:2.1 deadlock (among others) is an error-level conflict,
-    # and --fail-on defaults to error; 0 would mean the check lost it, 2 an input error
+    # exit 1: the example's NAT:1 and NAT:4 against EST:2.1 (EST:2.1 breaches NAT:8) are
+    # error-level conflicts, and --fail-on defaults to error; 0 would mean the check lost
+    # them, 2 an input error
     assert done.returncode == 1, done.stderr
     import json
 

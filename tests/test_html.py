@@ -122,10 +122,13 @@ def test_est_map_edges_link_to_their_pairs(est) -> None:  # type: ignore[no-unty
     assert len(edge_links) == len(pairs)
     for p in pairs:
         assert f'<section class="pair" id="{p}">' in page
-    # the resolutions are drawn: arrows for prevails, a cross for the NAT deadlock, dashes for EST's own
-    assert "<polygon" in svg
-    assert 'class="deadlock"' in svg
-    assert "stroke-dasharray" in svg
+    # the resolutions are drawn (the legend aside): arrows where one treaty prevails
+    # (EST over NAT, UN over EST), dotted edges for the pairs with only political
+    # tensions or displaced collisions (CES, HFA and NRFA against EST), no deadlock
+    edges = svg[: svg.index('<g class="legend"')]
+    assert edges.count("<polygon") == 2
+    assert edges.count('stroke-dasharray="1 7"') == 3
+    assert 'class="deadlock"' not in edges
     # every treaty of the world is a node
     for t in world.treaties:
         assert f'id="node-{t.id}"' in svg

@@ -1,7 +1,7 @@
 """Differential test of treaty law: the engine's resolutions against tests/oracle_law.py.
 
 tests/oracle_law.py reads a world from its syntax tree only and resolves every
-conflict from TREATY_LAW.md sections 1-3 with its own reading (dates, drafts,
+conflict from docs/language.md sections 3, 5 and 8 with its own reading (dates, drafts,
 commitments, precedence sentences, among parties, undertakings, lex specialis,
 displacement by a third norm, all by enumeration). Here:
 
@@ -9,7 +9,7 @@ displacement by a third norm, all by enumeration). Here:
   their bearers, every resolution field, the severity and ``hypothetical`` must equal
   the oracle's;
 - on hand-written worlds, both must give the literal answers written below (decided
-  from TREATY_LAW.md by hand, not computed by either side);
+  from docs/language.md by hand, not computed by either side);
 - three properties of the engine alone: resolutions do not depend on the treaties'
   order; removing a commitment changes no resolution between two other instruments;
   removing the norms that displace a conflict brings it back undisplaced;
@@ -119,7 +119,7 @@ AB = ("AA", "BB")
 
 # name -> (world after VOCABULARY, {(kind, ref, ref): row}); refs sorted, rows as _row
 KNOWN: dict[str, tuple[str, dict[Key, Row]]] = {
-    # 3.1(1): treaty law ranks nothing against a commitment, whatever the dates
+    # 8.1(1): treaty law ranks nothing against a commitment, whatever the dates
     "political": (
         """\
 treaty TA "Treaty TA" signed 2000-01-01:
@@ -131,7 +131,7 @@ treaty HF "Final Act" signed 2010-01-01 kind commitment:
 """,
         {(OP, "HF:1", "TA:1"): (AB, "political", None, (), (), (), (), "warning", False)},
     ),
-    # 3.1(2): deference ranks TA above the later TB, toward every party (BB, a party
+    # 8.1(2): deference ranks TA above the later TB, toward every party (BB, a party
     # of TB only, makes no `partial`)
     "subject-to-full-ranking": (
         """\
@@ -241,7 +241,7 @@ treaty TD "Draft TD" draft:
 """,
         {(OP, "TD:1", "TE:1"): (AB, "prevails", "TD", ("lex posterior",), ("TE:1",), (), (), "warning", True)},
     ),
-    # 3.2(1): article-level sentences settle internal conflicts, either way round
+    # 8.3(1): article-level sentences settle internal conflicts, either way round
     "internal-by-article-sentence": (
         """\
 treaty TA "Treaty TA":
@@ -256,7 +256,7 @@ treaty TA "Treaty TA":
             (OP, "TA:3", "TA:4#2"): (AB, "prevails", "TA", ("TA:4",), ("TA:4#2",), (), (), "warning", False),
         },
     ),
-    # 3.2(2)(ii): the general prohibition and the conditioned exception (equal
+    # 8.3(2)(ii): the general prohibition and the conditioned exception (equal
     # bearers and actions; ff(X) implies "always"); and (i): AA alone is fewer bearers
     "lex-specialis": (
         """\
@@ -272,7 +272,7 @@ treaty TA "Treaty TA":
             (PP, "TA:3", "TA:4"): (("AA",), "prevails", "TA", ("lex specialis",), ("TA:3",), (), (), "warning", False),
         },
     ),
-    # 3.4: TA and TB are unranked (undated), but TU:1 outranks TB:1 (TB is subject to
+    # 8.5: TA and TB are unranked (undated), but TU:1 outranks TB:1 (TB is subject to
     # TU) wherever TA:1 meets TB:1: TB:1 gives way, TA stands
     "displaced-by-third-norm": (
         """\
@@ -400,7 +400,7 @@ treaty HF "Final Act" kind commitment:
 # Two worlds on which the engine once raised or answered wrong (fixed in settle)
 REGRESSIONS: dict[str, tuple[str, dict[Key, Row]]] = {
     # TA:1 meets TA:4 for AA and BB; TA:4 always gives way to TA:2, TA:1 to TA:3 only
-    # where ff(BB) (for BB: `not ff(AA)` is assumed): neither side stands (3.4). The
+    # where ff(BB) (for BB: `not ff(AA)` is assumed): neither side stands (8.5). The
     # engine asks for a scenario of TA:3's displacement for the first bearer, AA,
     # found none and raised ReplayError instead of reporting.
     "displaced-witness-other-bearer": (

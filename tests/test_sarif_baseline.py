@@ -32,9 +32,9 @@ def test_schema_file_is_the_official_one(schema: dict) -> None:
 @pytest.mark.parametrize("args", [["--no-builtin", str(WORKED)], [str(EXAMPLE)], [str(EXAMPLE), "--timeout", "0.001"]])
 def test_sarif_validates(schema: dict, args: list[str]) -> None:
     r = run("check", "--format", "sarif", *args)
-    # exit 1 in all three runs (--fail-on defaults to error): each has an error-level result, the
-    # NAT:5 / EST:2.1 deadlock, and under a 1 ms timeout the queries that give up are `unknown`,
-    # errors too; 0 would mean an error was lost, 2 an input error
+    # exit 1 in all three runs (--fail-on defaults to error): each has an error-level result (a
+    # breach of NAT:8 by EST:2.1), and under a 1 ms timeout the queries that give up are
+    # `unknown`, errors too; 0 would mean an error was lost, 2 an input error
     assert r.returncode == 1, r.stderr
     log = json.loads(r.stdout)
     jsonschema.validate(log, schema)
