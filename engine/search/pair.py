@@ -98,6 +98,7 @@ class PairSolver:
         self.queries = 0
         self.recorder: _Recorder | None = _Recorder() if record else None
         self.depth = 0  # solver scopes open
+        self.unknowns = 0  # queries the solver gave up on (a witness's count here too)
         self.model: z3.ModelRef | None = None
         self._new_solver()
 
@@ -161,6 +162,8 @@ class PairSolver:
                 self.recorder.commands.append("(check-sat)")
             result = self.solver.check()
             self.model = self.solver.model() if result == z3.sat else None
+            if result == z3.unknown:
+                self.unknowns += 1
         finally:
             self._pop()
         return result
@@ -284,6 +287,7 @@ class PairSolver:
                     env2 = {n: enc.read(model.eval(v, model_completion=True)) for n, v in i2.env.items()}
                     return Solution(env1, env2, ModelScenario(enc, model))
                 if result == z3.unknown:
+                    self.unknowns += 1
                     return None
         raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: no scenario for bearer {bearer}")
 

@@ -202,9 +202,14 @@ class Settler:
         found, body = self.cache.get_body(key, lambda data: settlement_from(data, f))
         if found and body is not None:
             return body
+        before = self._unknowns()
         out = self._settle(f, near)
-        self.cache.put_body(key, settlement_data(out))
+        if self._unknowns() == before:  # an answer the solver gave up on is not kept
+            self.cache.put_body(key, settlement_data(out))
         return out
+
+    def _unknowns(self) -> int:
+        return self._solver.solver.unknowns if self._solver is not None else 0
 
     def _key(self, f: Finding, near: tuple[list[Norm], list[Norm]]) -> str:
         """The cache key of a finding's settlement: everything it is computed from."""
@@ -258,7 +263,10 @@ class Settler:
             return replace(f, bearers=bearers)  # the scenario found already stands
         solution = self.solver.solver.witness(cand, bearers[0], LawSolver.undisplaced(found))
         if solution is None:
-            return replace(f, bearers=bearers)
+            # the solver gave up on a standing scenario: the finding as the search
+            # found it (a replayed collision, for all its bearers), as when the
+            # standing query itself gives up
+            return f
         return minimise(self.ev, cand, bearers, solution, keep)
 
     def _displaced(self, cand: Candidate, f: Finding, res: Resolution, found: Displacers) -> Settlement:
