@@ -451,3 +451,45 @@ def test_load_and_check_files_take_one_path_from_a_script(tmp_path: Path) -> Non
         "['w.treaty'] ['TA', 'TB']",
         "['TA:1~TB:1/obligation-prohibition']",
     ]
+
+
+# TA:1 gives way wherever it meets TC:1 to two norms: TAA:1, above TA by TA's own
+# deference (a full ranking, which breaches nothing), and the later TB:1 (lex
+# posterior, which breaches TA's undertaking TA:8): the breach is TB:1's
+SPLIT_BREACH = """\
+state AA "Alpha".
+state BB "Beta".
+action assist(actor, victim) "{actor} assists {victim}".
+fact attacked(x) "{x} is attacked".
+treaty TA "Alliance" signed 1990-01-01:
+  parties: AA, BB.
+  article 1: each party X shall assist(X, Y) if attacked(Y) and Y is not X.
+  article 8: this treaty forbids conflicting engagements.
+  article 9: this treaty is subject to TAA.
+treaty TAA "Older" signed 1980-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not assist(X, Y).
+treaty TB "Non-assistance Pact" signed 2010-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not assist(X, Y).
+treaty TC "Old Neutrality Treaty" signed 1985-01-01:
+  parties: AA, BB.
+  article 1: each party X shall not assist(X, Y).
+"""
+
+
+def test_a_displaced_conflicts_breach_names_the_norm_whose_ranking_breaches(tmp_path: Path) -> None:
+    (tmp_path / "w.treaty").write_text(SPLIT_BREACH, encoding="utf-8")
+    r = run("check", "--no-builtin", "--no-cache", "--format", "json", "w.treaty", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    found = {c["id"]: c for c in json.loads(r.stdout)["conflicts"]}
+    tc = found["TA:1~TC:1/obligation-prohibition"]
+    assert (tc["resolution"]["status"], tc["resolution"]["winner"], tc["resolution"]["breaches"]) == (
+        "displaced",
+        "TC",
+        ["TA:8"],
+    )
+    text = run("check", "--no-builtin", "--no-cache", "w.treaty", cwd=tmp_path).stdout
+    block = text[text.index("TA:1 gives way to a higher norm wherever TA:1 and TC:1 meet") :].split("\n\n")[0]
+    assert "= breach: by accepting TB:1, AA breaches TA:8" in block
+    assert "by accepting TAA:1" not in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..evaluate import CHAIN_KINDS, Evaluator, FiniteScenario
 from ..kinds import MODALITY_WORDS, ConflictKind, Severity, Status
-from ..precedence import Resolution
+from ..precedence import Law, Resolution
 from ..search.result import Analysis, Finding, pair_of
 from ..search.settle import Settlement, Settler
 from ..sourcemap import Place
@@ -96,14 +96,8 @@ def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tupl
             )
         )
     if res.breaches:
-        if res.status == Status.DISPLACED:
-            # the breach comes with the ranking of a displacing norm (in `by`, with
-            # precedence sentences and rule names): accepting that norm breaches it
-            known = {n.ref for n in world.norms}
-            winning = [r for r in res.by if r in known and r not in norms] or list(norms)
-        else:
-            winning = [r for r in norms if r not in res.overrides] or list(norms)
         for ref in res.breaches:
+            winning = _accepting(world, res, norms, ref)
             clause = next(c for t in world.treaties for c in t.precedence if c.ref == ref)
             what = (
                 "an undertaking not to enter conflicting engagements"
@@ -115,6 +109,27 @@ def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tupl
         names = " and ".join(drafts)
         out.append(("hypothetical", f"if {names} were in force for {'their' if len(drafts) > 1 else 'its'} parties"))
     return tuple(out)
+
+
+def _accepting(world: World, res: Resolution, norms: dict[str, Norm], undertaking: str) -> list[str]:
+    """The norms whose acceptance breaches ``undertaking``: the winning side; for a
+    displaced conflict, the displacing norms (in ``by``) whose own ranking over a
+    displaced norm breaches it (a full ranking breaches nothing, 8.4). Between two
+    instruments the ranking needs no solver, so the law is asked again here."""
+    if res.status != Status.DISPLACED:
+        return [r for r in norms if r not in res.overrides] or list(norms)
+    law = Law(world)
+    out = []
+    for r in res.by:
+        if r in norms or not world.has_norm(r):
+            continue  # a precedence sentence or a rule's name
+        c = world.norm(r)
+        for gone in res.overrides:
+            n = world.norm(gone)
+            if c.treaty != n.treaty and undertaking in law.resolve(c, n).breaches:
+                out.append(r)
+                break
+    return out or list(norms)
 
 
 def story(world: World, f: Finding, settled: Settlement | None = None) -> Scenario:

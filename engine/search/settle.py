@@ -289,12 +289,16 @@ class Settler:
                 by.add(c.ref)
                 by.update(ranking.by)
                 breaches.update(ranking.breaches)
-                names.append(f"{c.ref} ({ranking.reason})")
+                name = f"{c.ref} ({ranking.reason})"
+                if name not in names:  # a norm against itself: both sides, once
+                    names.append(name)
         # a norm in conflict with itself is one displaced norm, not two
         overrides = tuple(sorted({norms[s].ref for s in gone}))
         winner = norms[stands].treaty if stands is not None else None
         if stands is not None:
             head = f"{norms[1 - stands].ref} gives way, wherever it meets {norms[stands].ref}, to "
+        elif f.first.ref == f.second.ref:
+            head = f"wherever two applications of {f.first.ref} meet, it gives way to "
         else:
             head = f"wherever {f.first.ref} and {f.second.ref} meet, each gives way to "
         reason = head + "; ".join(names)
