@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from treatycheck import model as m
 from treatycheck import parse
@@ -134,20 +135,25 @@ class OracleNorm:
     local: dict[int, list[tuple[str, str]]]  # id of a Not node (or 0: the top) -> locals placed there
 
 
+def sentences(t: m.Treaty) -> Iterator[tuple[str, m.Article, Any]]:
+    """(ref, article, sentence) for every sentence of ``t``: ``T:A`` for an article's
+    first sentence, ``T:A#N`` for the N-th (norms and precedence sentences count
+    alike); an article id written twice counts once (the first)."""
+    seen: set[str] = set()
+    for art in t.articles:
+        if art.id in seen:
+            continue
+        seen.add(art.id)
+        for n, sent in enumerate(art.sentences, 1):
+            yield f"{t.id}:{art.id}" + (f"#{n}" if n > 1 else ""), art, sent
+
+
 def norms_of(v: Vocabulary) -> list[OracleNorm]:
-    """Every norm with its ref: ``T:A`` for an article's first sentence, ``T:A#N`` for
-    the N-th (precedence sentences count)."""
+    """Every norm with its ref (see :func:`sentences`)."""
     out = []
     for t in v.treaties:
-        seen: set[str] = set()
-        for art in t.articles:
-            if art.id in seen:
-                continue
-            seen.add(art.id)
-            for n, sent in enumerate(art.sentences, 1):
-                if not isinstance(sent, m.Norm):
-                    continue
-                ref = f"{t.id}:{art.id}" + (f"#{n}" if n > 1 else "")
+        for ref, _, sent in sentences(t):
+            if isinstance(sent, m.Norm):
                 cond = sent.condition
                 if sent.unless is not None:
                     neg = m.Not(sent.unless)

@@ -41,6 +41,7 @@ from oracle import (
     norm_bindings,
     norm_pairs,
     norms_of,
+    sentences,
     vocabulary,
 )
 from treatycheck import model as m
@@ -60,7 +61,7 @@ Key = tuple[str, str, str]
 
 @dataclass
 class Instrument:
-    """What one treaty's header and precedence sentences say (sections 1 and 2)."""
+    """What one treaty's header and precedence sentences say (sections 3 and 5)."""
 
     id: str
     # where it stands in time: (0, date) when dated, (1, "") for a draft (after every
@@ -81,19 +82,13 @@ def instruments(v: Vocabulary) -> dict[str, Instrument]:
         date = t.signed or t.in_force
         key = (1, "") if t.draft else (0, date) if date else None
         inst = Instrument(t.id, key, bool(t.commitment), bool(t.draft), v.parties[t.id])
-        seen: set[str] = set()
-        for art in t.articles:
-            if art.id in seen:
+        for ref, art, sent in sentences(t):
+            if not isinstance(sent, m.Precedence):
                 continue
-            seen.add(art.id)
-            for n, sent in enumerate(art.sentences, 1):
-                if not isinstance(sent, m.Precedence):
-                    continue
-                ref = f"{t.id}:{art.id}" + (f"#{n}" if n > 1 else "")
-                if sent.kind.startswith("article_"):
-                    inst.article_sentences.setdefault(art.id, []).append((ref, sent.kind, tuple(sent.articles)))
-                else:
-                    inst.sentences.append((ref, sent.kind, tuple(sent.treaties)))
+            if sent.kind.startswith("article_"):
+                inst.article_sentences.setdefault(art.id, []).append((ref, sent.kind, tuple(sent.articles)))
+            else:
+                inst.sentences.append((ref, sent.kind, tuple(sent.treaties)))
         out[t.id] = inst
     return out
 
