@@ -112,10 +112,14 @@ def law_world(draw: st.DrawFn, max_norms: int = 6) -> str:
     per = [0] * n_treaties
     for _ in range(total):
         per[draw(st.integers(0, n_treaties - 1))] += 1
+    # undertakings are breached only by a later instrument that wins by a claim or
+    # by date: in a quarter of the worlds the first treaty is the earliest and has one
+    undertaker = draw(st.integers(0, 3)) == 0
     # actions shared across the world so that norms meet often
     for t, tid in enumerate(tids):
         others = [x for x in tids if x != tid]
-        lines.append(f'treaty {tid} "Treaty {tid}"{draw(header())}:')
+        head = f" signed {DATES[0]}" if undertaker and t == 0 else draw(header())
+        lines.append(f'treaty {tid} "Treaty {tid}"{head}:')
         shape = draw(st.sampled_from(["list", "list", "list", "members", "all"]))
         if shape == "members":
             parties = "members of GG"
@@ -126,6 +130,17 @@ def law_world(draw: st.DrawFn, max_norms: int = 6) -> str:
         lines.append(f"  parties: {parties}.")
         n_prec = draw(st.sampled_from([0, 0, 1, 1, 2]))
         prec = [draw(treaty_sentence(tid, others)) for _ in range(n_prec)]
+        if undertaker and t == 0:
+            prec.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "this treaty forbids conflicting engagements.",
+                            "this treaty prevails over all other treaties.",
+                        ]
+                    )
+                )
+            )
         prec = list(dict.fromkeys(prec))
         # treaty-level sentences in their own article 0, or alongside a norm
         in_article_0 = draw(st.booleans()) or per[t] == 0
