@@ -245,9 +245,6 @@ class World:
     def norm(self, ref: str) -> Norm:
         return self._index().norm[ref]
 
-    def has_norm(self, ref: str) -> bool:
-        return ref in self._index().norm
-
     @property
     def entity_names(self) -> tuple[str, ...]:
         return tuple(e.name for e in self.entities)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..evaluate import CHAIN_KINDS, Evaluator, FiniteScenario
 from ..kinds import MODALITY_WORDS, ConflictKind, Severity, Status
-from ..precedence import Law, Resolution
+from ..precedence import Resolution
 from ..search.result import Analysis, Finding, pair_of
 from ..search.settle import Settlement, Settler
 from ..sourcemap import Place
@@ -80,7 +80,9 @@ def _headline(f: Finding, res: Resolution) -> str:
     return f"{a} and {b} cannot both be honoured"
 
 
-def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tuple[tuple[str, str], ...]:
+def _notes(
+    world: World, f: Finding, res: Resolution, drafts: list[str], accepting: tuple[tuple[str, str], ...] = ()
+) -> tuple[tuple[str, str], ...]:
     """What the resolution means for the first bearer, as (label, sentence) pairs."""
     out: list[tuple[str, str]] = []
     bearer = f.bearers[0] if f.bearers else "the bearer"
@@ -97,7 +99,11 @@ def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tupl
         )
     if res.breaches:
         for ref in res.breaches:
-            winning = _accepting(world, res, norms, ref)
+            if res.status == Status.DISPLACED:
+                # the displacer whose own ranking breaches it (a full ranking breaches nothing)
+                winning = [c for b, c in accepting if b == ref] or list(norms)
+            else:
+                winning = [r for r in norms if r not in res.overrides] or list(norms)
             clause = next(c for t in world.treaties for c in t.precedence if c.ref == ref)
             what = (
                 "an undertaking not to enter conflicting engagements"
@@ -109,27 +115,6 @@ def _notes(world: World, f: Finding, res: Resolution, drafts: list[str]) -> tupl
         names = " and ".join(drafts)
         out.append(("hypothetical", f"if {names} were in force for {'their' if len(drafts) > 1 else 'its'} parties"))
     return tuple(out)
-
-
-def _accepting(world: World, res: Resolution, norms: dict[str, Norm], undertaking: str) -> list[str]:
-    """The norms whose acceptance breaches ``undertaking``: the winning side; for a
-    displaced conflict, the displacing norms (in ``by``) whose own ranking over a
-    displaced norm breaches it (a full ranking breaches nothing, 8.4). Between two
-    instruments the ranking needs no solver, so the law is asked again here."""
-    if res.status != Status.DISPLACED:
-        return [r for r in norms if r not in res.overrides] or list(norms)
-    law = Law(world)
-    out = []
-    for r in res.by:
-        if r in norms or not world.has_norm(r):
-            continue  # a precedence sentence or a rule's name
-        c = world.norm(r)
-        for gone in res.overrides:
-            n = world.norm(gone)
-            if c.treaty != n.treaty and undertaking in law.resolve(c, n).breaches:
-                out.append(r)
-                break
-    return out or list(norms)
 
 
 def story(world: World, f: Finding, settled: Settlement | None = None) -> Scenario:
@@ -218,7 +203,7 @@ def to_conflict(world: World, f: Finding, settled: Settlement | None = None) -> 
         resolution=res,
         headline=_headline(f, res),
         hypothetical=bool(drafts),
-        notes=_notes(world, f, res, drafts),
+        notes=_notes(world, f, res, drafts, settled.accepting),
     )
 
 

@@ -42,11 +42,15 @@ from .result import Finding
 @dataclass(frozen=True)
 class Settlement:
     """A finding as treaty law settles it: the resolution, the finding to show
-    (bearers and scenario), and the norms that displace it (refs, sorted)."""
+    (bearers and scenario), the norms that displace it (refs, sorted), and for a
+    displaced one, which displacer's ranking breaches which undertaking
+    (``(undertaking ref, displacer ref)``, sorted): accepting that displacer is the
+    breach."""
 
     resolution: Resolution
     finding: Finding
     displacers: tuple[str, ...] = ()
+    accepting: tuple[tuple[str, str], ...] = ()
 
 
 class Settler:
@@ -280,7 +284,7 @@ class Settler:
             return Settlement(res, f)  # a third norm agreeing with the winner changes nothing
         gone = [s for s in (FIRST, SECOND) if actual[s]]
         by: set[str] = set()
-        breaches: set[str] = set()
+        accepting: set[tuple[str, str]] = set()
         names: list[str] = []
         for side in gone:
             for c in actual[side]:
@@ -288,7 +292,7 @@ class Settler:
                 assert ranking is not None
                 by.add(c.ref)
                 by.update(ranking.by)
-                breaches.update(ranking.breaches)
+                accepting.update((b, c.ref) for b in ranking.breaches)
                 name = f"{c.ref} ({ranking.reason})"
                 if name not in names:  # a norm against itself: both sides, once
                     names.append(name)
@@ -303,11 +307,11 @@ class Settler:
             head = f"wherever {f.first.ref} and {f.second.ref} meet, each gives way to "
         reason = head + "; ".join(names)
         displaced = Resolution(
-            Status.DISPLACED, winner, tuple(sorted(by)), overrides, reason, (), tuple(sorted(breaches))
+            Status.DISPLACED, winner, tuple(sorted(by)), overrides, reason, (), tuple(sorted({b for b, _ in accepting}))
         )
         shown = self._displaced_scenario(cand, f, gone, actual)
         refs = tuple(sorted({c.ref for s in gone for c in actual[s]}))
-        return Settlement(displaced, shown, refs)
+        return Settlement(displaced, shown, refs, tuple(sorted(accepting)))
 
     def _displaced_scenario(
         self, cand: Candidate, f: Finding, gone: list[int], actual: tuple[list[Norm], ...]
@@ -383,6 +387,7 @@ def settlement_data(s: Settlement) -> dict[str, Any]:
         ],
         "finding": finding_data(s.finding),
         "displacers": list(s.displacers),
+        "accepting": [list(pair) for pair in s.accepting],
     }
 
 
@@ -390,7 +395,16 @@ def settlement_from(data: dict[str, Any], f: Finding) -> Settlement:
     """The settlement of finding ``f`` stored as ``data``; raises ValueError,
     KeyError or TypeError on data of another shape."""
     status, winner, by, overrides, reason, toward, breaches = data["resolution"]
-    strings = (*by, *overrides, *toward, *breaches, *data["displacers"], reason)
+    accepting = tuple((b, c) for b, c in data["accepting"])
+    strings = (
+        *by,
+        *overrides,
+        *toward,
+        *breaches,
+        *data["displacers"],
+        *(x for pair in accepting for x in pair),
+        reason,
+    )
     if not all(isinstance(x, str) for x in strings) or not (winner is None or isinstance(winner, str)):
         raise TypeError("not a settlement")
     res = Resolution(Status(status), winner, tuple(by), tuple(overrides), reason, tuple(toward), tuple(breaches))
@@ -398,4 +412,4 @@ def settlement_from(data: dict[str, Any], f: Finding) -> Settlement:
     if payload is None:
         raise ValueError("a settlement shows a conflict")
     shown = Finding(f.kind, f.first, f.second, Verdict.PROVED, **payload)
-    return Settlement(res, shown, tuple(data["displacers"]))
+    return Settlement(res, shown, tuple(data["displacers"]), accepting)
