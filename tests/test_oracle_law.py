@@ -19,7 +19,6 @@ displacement by a third norm, all by enumeration). Here:
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 from pathlib import Path
@@ -31,6 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lawworlds import law_world
 from oracle_law import Resolved, resolutions
+from test_oracle import assert_imports_only_the_parser_and_the_tree
 
 EXAMPLES = int(os.environ.get("TREATYCHECK_LAW_EXAMPLES", "500"))
 # the properties run a few checks per world each; a fraction of the examples keeps
@@ -81,22 +81,8 @@ def oracle(text: str) -> dict[Key, Row]:
 
 
 def test_oracle_imports_only_the_parser_and_the_tree() -> None:
-    tree = ast.parse(ORACLE_LAW.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                assert not alias.name.startswith("treatycheck") or alias.name == "treatycheck.model", alias.name
-                assert alias.name not in ("importlib", "bruteforce"), alias.name
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            assert node.level == 0, "relative import"
-            assert module not in ("importlib", "bruteforce"), module
-            if module == "treatycheck":
-                assert {a.name for a in node.names} <= {"parse", "model"}, [a.name for a in node.names]
-            else:
-                assert not module.startswith("treatycheck") or module == "treatycheck.model", module
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            assert node.func.id != "__import__"
+    # tests/oracle.py, which it imports, is held to the same by test_oracle.py
+    assert_imports_only_the_parser_and_the_tree(ORACLE_LAW)
 
 
 # ------------------------------------------------------------------ known answers
