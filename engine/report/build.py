@@ -177,11 +177,9 @@ def _displacement(world: World, f: Finding, settled: Settlement) -> str:
     return out
 
 
-def to_conflict(world: World, f: Finding, settled: Settlement | None = None) -> Conflict:
+def to_conflict(world: World, f: Finding, settled: Settlement) -> Conflict:
     """A finding with its resolution, severity and story. ``settled``: how treaty law
-    settles it (:mod:`treatycheck.search.settle`); worked out here when not given."""
-    if settled is None:
-        settled = Settler(world, 10.0).settle(f)
+    settles it (:mod:`treatycheck.search.settle`)."""
     res, f = settled.resolution, settled.finding
     refs = [f.first.ref, f.second.ref]
     norms = sorted({n.ref: n for n in (f.first, f.second)}.values(), key=lambda n: n.ref)
@@ -209,8 +207,12 @@ def to_conflict(world: World, f: Finding, settled: Settlement | None = None) -> 
 
 def build_report(world: World, analysis: Analysis, seconds: float, version: str, norms_checked: int) -> Report:
     """Assemble the report in canonical order."""
-    settled = analysis.settlements
-    conflicts = sorted((to_conflict(world, f, settled.get(pair_of(f))) for f in analysis.findings), key=lambda c: c.id)
+    settled = dict(analysis.settlements)
+    missing = [f for f in analysis.findings if pair_of(f) not in settled]
+    if missing:  # an analysis put together without its settlements: one settler for all
+        settler = Settler(world, 10.0)
+        settled.update((pair_of(f), settler.settle(f)) for f in missing)
+    conflicts = sorted((to_conflict(world, f, settled[pair_of(f)]) for f in analysis.findings), key=lambda c: c.id)
     summary = Summary(
         errors=sum(c.severity == "error" for c in conflicts),
         warnings=sum(c.severity == "warning" for c in conflicts),
