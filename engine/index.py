@@ -125,6 +125,13 @@ class ChainIndex:
         return a is None or b is None or b in self.reachable(a)
 
 
+def asked(kind: str, first: str, second: str) -> bool:
+    """Is ``(kind, first, second)`` the way the search asks about that pair? An
+    obligation-obligation conflict is symmetric, so each unordered pair is asked once,
+    in ref order; every other kind has its acting side first."""
+    return kind != ConflictKind.OBLIGATION_OBLIGATION or first <= second
+
+
 def candidates(world: World, chains: ChainIndex, focus: frozenset[str] | None = None) -> Iterator[Candidate]:
     """Norm pairs that might conflict, in canonical order (by kind, then refs); see
     :func:`candidate_refs`."""
@@ -169,8 +176,8 @@ def candidate_refs(world: World, chains: ChainIndex, focus: frozenset[str] | Non
                                 if mine.isdisjoint(bearers[second.ref]):
                                     continue
                                 x, y = first.ref, second.ref
-                                if kind == ConflictKind.OBLIGATION_OBLIGATION and x > y:
-                                    continue  # symmetric: each unordered pair once
+                                if not asked(kind, x, y):
+                                    continue
                                 if focus is not None and x not in focus and y not in focus:
                                     continue
                                 out.append((kind, x, y))

@@ -29,8 +29,8 @@ from typing import Any
 
 from ..cache import VerdictCache, dump, law_fingerprint, load
 from ..evaluate import CHAIN_KINDS, Env, Evaluator, FiniteScenario, Scenario, pair_kind
-from ..index import Candidate, ChainIndex
-from ..kinds import ConflictKind, Modality, Status, Verdict
+from ..index import Candidate, ChainIndex, asked
+from ..kinds import Modality, Status, Verdict
 from ..precedence import Law, Resolution
 from ..world import Norm, World
 from .law import FIRST, SECOND, Displacers, LawSolver
@@ -184,8 +184,8 @@ class Settler:
             return False
         kind, swap = kinds
         first, second = (n, c) if swap else (c, n)
-        if kind == ConflictKind.OBLIGATION_OBLIGATION and first.ref > second.ref:
-            first, second = second, first  # the search asks each unordered pair once
+        if not asked(kind, first.ref, second.ref):
+            first, second = second, first
         key = (kind, first.ref, second.ref)
         if key not in self._decided:
             solver = self.solver.solver
