@@ -44,7 +44,26 @@ def main() -> None:
         code = _run(command)
     except KeyboardInterrupt:
         _interrupted()
+    except Exception as e:
+        # Python wraps an exception raised while a class is being made (a dataclass
+        # field's __set_name__, on import) in a RuntimeError: a Ctrl-C then arrives
+        # as its cause
+        if _from_interrupt(e):
+            _interrupted()
+        raise
     sys.exit(code)
+
+
+def _from_interrupt(e: BaseException) -> bool:
+    """Does ``e`` come from a KeyboardInterrupt (its cause or context, at any depth)?"""
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, KeyboardInterrupt):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 def _run(command: click.Command) -> int:
