@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from . import model as m
@@ -24,17 +25,36 @@ Value = object  # str (entity) or tuple (ground action)
 Atom = tuple  # (predicate, *values)
 Env = dict[str, object]
 
-#: The conflict kind of each ordered pair of modalities that can conflict, acting side first.
-KINDS: dict[tuple[Modality, Modality], ConflictKind] = {
-    (Modality.OBLIGATION, Modality.PROHIBITION): ConflictKind.OBLIGATION_PROHIBITION,
-    (Modality.OBLIGATION, Modality.OBLIGATION): ConflictKind.OBLIGATION_OBLIGATION,
-    (Modality.RIGHT, Modality.PROHIBITION): ConflictKind.RIGHT_PROHIBITION,
-    (Modality.RIGHT, Modality.OBLIGATION): ConflictKind.RIGHT_OBLIGATION,
-    (Modality.PERMISSION, Modality.PROHIBITION): ConflictKind.PERMISSION_PROHIBITION,
+
+class Link(StrEnum):
+    """How the two acts of a conflicting pair must meet (acting side first)."""
+
+    CHAIN = "chain"  # doing the first's act amounts to the second's (an `implies` chain)
+    BACK = "back"  # doing the second's act amounts to the first's
+    EXCLUDES = "excludes"  # what the two amount to cannot both be done (an `excludes` axiom)
+
+
+#: The conflict kind of each ordered pair of modalities that can conflict, acting
+#: side first, and how their acts must meet. A liberty (``need not``) meets an
+#: obligation whose act amounts to the act it leaves free: the obligation is the
+#: acting side of `obligation-exemption`; a protected liberty is named first in
+#: `right-obligation`, so its chain runs backwards, from the obligation's act.
+PAIRS: dict[tuple[Modality, Modality], tuple[ConflictKind, Link]] = {
+    (Modality.OBLIGATION, Modality.PROHIBITION): (ConflictKind.OBLIGATION_PROHIBITION, Link.CHAIN),
+    (Modality.OBLIGATION, Modality.OBLIGATION): (ConflictKind.OBLIGATION_OBLIGATION, Link.EXCLUDES),
+    (Modality.RIGHT, Modality.PROHIBITION): (ConflictKind.RIGHT_PROHIBITION, Link.CHAIN),
+    (Modality.RIGHT, Modality.OBLIGATION): (ConflictKind.RIGHT_OBLIGATION, Link.EXCLUDES),
+    (Modality.PERMISSION, Modality.PROHIBITION): (ConflictKind.PERMISSION_PROHIBITION, Link.CHAIN),
+    (Modality.OBLIGATION, Modality.EXEMPTION): (ConflictKind.OBLIGATION_EXEMPTION, Link.CHAIN),
+    (Modality.PROTECTED_EXEMPTION, Modality.OBLIGATION): (ConflictKind.RIGHT_OBLIGATION, Link.BACK),
 }
-#: Kinds decided by an `implies` chain from the first norm's action to the second's;
-#: the others by an `excludes` axiom between the two actions' consequences.
-CHAIN_KINDS = {ConflictKind.OBLIGATION_PROHIBITION, ConflictKind.RIGHT_PROHIBITION, ConflictKind.PERMISSION_PROHIBITION}
+#: The conflict kind of each ordered pair of modalities that can conflict, acting side first.
+KINDS: dict[tuple[Modality, Modality], ConflictKind] = {mods: kind for mods, (kind, _) in PAIRS.items()}
+
+
+def link(first: Modality | str, second: Modality | str) -> Link:
+    """How the acts of a pair (acting side ``first``) must meet for a conflict."""
+    return PAIRS[(Modality(first), Modality(second))][1]
 
 
 def pair_kind(first: Modality, second: Modality) -> tuple[ConflictKind, bool] | None:
@@ -300,12 +320,15 @@ class Evaluator:
         return True
 
     # ------------------------------------------------------------ conflicts
-    def relation(self, kind: str, first: tuple, second: tuple, s: Scenario) -> Witness | None:
-        """Does doing ``first`` clash with ``second`` as ``kind`` requires, in ``s``?"""
+    def relation(self, how: Link, first: tuple, second: tuple, s: Scenario) -> Witness | None:
+        """Does doing ``first`` clash with ``second`` as ``how`` requires, in ``s``?"""
         if first[1] != second[1]:
             return None
+        if how == Link.BACK:
+            b_paths = self.consequences(second, s)
+            return Witness(first, second, b_paths[first], None, 0) if first in b_paths else None
         a_paths = self.consequences(first, s)
-        if kind in CHAIN_KINDS:
+        if how == Link.CHAIN:
             if second in a_paths:
                 return Witness(first, second, a_paths[second], None)
             return None
@@ -322,10 +345,10 @@ class Evaluator:
             return None
         return Witness(first, second, best[1], best[2], best[3])
 
-    def conflict_holds(self, kind: str, n1: Norm, env1: Env, n2: Norm, env2: Env, s: Scenario) -> Witness | None:
-        """The conflict of ``kind`` between two bound norms in ``s``, or None.
+    def conflict_holds(self, n1: Norm, env1: Env, n2: Norm, env2: Env, s: Scenario) -> Witness | None:
+        """The conflict between two bound norms in ``s``, or None.
 
-        ``n1`` is the acting side (obligation, right or permission). Both norms must
+        ``n1`` is the acting side (named first in the kind). Both norms must
         apply to the same bearer; assumptions are not checked here (see
         :meth:`assumptions_hold`).
         """
@@ -333,7 +356,8 @@ class Evaluator:
             return None
         if not (self.applies(n1, env1, s) and self.applies(n2, env2, s)):
             return None
-        return self.relation(kind, self.action_of(n1, env1), self.action_of(n2, env2), s)
+        how = link(n1.modality, n2.modality)
+        return self.relation(how, self.action_of(n1, env1), self.action_of(n2, env2), s)
 
     def displaces(self, c: Norm, target: Norm, env: Env, s: Scenario) -> Env | None:
         """A binding under which ``c`` applies to ``target``'s bearer and conflicts
@@ -347,12 +371,16 @@ class Evaluator:
         kinds = pair_kind(c.modality, target.modality)
         if kinds is None:
             return None
-        kind, swap = kinds
+        _, swap = kinds
         bearer = self.bearer_of(target, env)
         act = self.action_of(target, env)
-        if kind not in CHAIN_KINDS:
+        first_mod, second_mod = (target.modality, c.modality) if swap else (c.modality, target.modality)
+        how = link(first_mod, second_mod)
+        # ``c``'s acts that can meet ``act``: those it amounts to when ``target``'s act
+        # leads the chain, those that amount to it when ``c``'s does
+        if how == Link.EXCLUDES:
             meets = self.antecedents(self.excluded_with(self.consequences(act, s)), s)
-        elif swap:
+        elif (how == Link.CHAIN) == swap:
             meets = set(self.consequences(act, s))
         else:
             meets = self.antecedents({act}, s)
@@ -361,7 +389,7 @@ class Evaluator:
             if act_c[1] != bearer or (name is not None and act_c[0] != name):
                 continue
             first, second = (act, act_c) if swap else (act_c, act)
-            if self.relation(kind, first, second, s) is None:
+            if self.relation(how, first, second, s) is None:
                 continue
             env_c = self.imposing(c, bearer, act_c, s)
             if env_c is not None:

@@ -72,7 +72,7 @@ WIDTH = 88
 def norm(n: m.Norm, indent: str = "") -> str:
     """A norm sentence, on one line if it fits in :data:`WIDTH` after ``indent``."""
     action = f"take any action {n.action.var}" if isinstance(n.action, m.AnyAction) else term(n.action)
-    head = f"{subject(n.subject)} {MODALITY_WORDS[n.modality].keyword} {action}"
+    head = f"{subject(n.subject)} {n.wording or MODALITY_WORDS[n.modality].keyword} {action}"
     parts = []
     if n.condition is not None:
         parts.append(f"if {condition(n.condition)}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .evaluate import CHAIN_KINDS, KINDS
+from .evaluate import PAIRS, Link
 from .kinds import ConflictKind
 from .world import Axiom, Norm, World
 
@@ -158,10 +158,12 @@ def candidate_refs(world: World, chains: ChainIndex, focus: frozenset[str] | Non
     # which second-role actions each first-role action can meet, per kind family
     reach_to = {a: [b for b in all_actions if chains.can_reach(a, b)] for a in all_actions}
     excl_to = {a: [b for b in all_actions if chains.can_exclude(a, b)] for a in all_actions}
+    reach_from = {a: [b for b in all_actions if chains.can_reach(b, a)] for a in all_actions}
+    targets_of = {Link.CHAIN: reach_to, Link.BACK: reach_from, Link.EXCLUDES: excl_to}
 
     out: list[tuple[str, str, str]] = []
-    for (first_mod, second_mod), kind in KINDS.items():
-        targets = reach_to if kind in CHAIN_KINDS else excl_to
+    for (first_mod, second_mod), (kind, how) in PAIRS.items():
+        targets = targets_of[how]
         for (mod, action), by_treaty in buckets.items():
             if mod != first_mod:
                 continue

@@ -29,6 +29,8 @@ class Modality(StrEnum):
     PROHIBITION = "prohibition"  # shall not
     PERMISSION = "permission"  # may
     RIGHT = "right"  # has the right to
+    EXEMPTION = "exemption"  # need not, may refrain from
+    PROTECTED_EXEMPTION = "protected-exemption"  # has the right to refrain from
 
 
 class ConflictKind(StrEnum):
@@ -39,6 +41,7 @@ class ConflictKind(StrEnum):
     RIGHT_PROHIBITION = "right-prohibition"
     RIGHT_OBLIGATION = "right-obligation"
     PERMISSION_PROHIBITION = "permission-prohibition"
+    OBLIGATION_EXEMPTION = "obligation-exemption"
 
 
 class Severity(StrEnum):
@@ -79,6 +82,8 @@ class ModalityWords:
     role: str  # the label under the modal words in a report: `prohibits` (text, html)
     verb: str  # a norm's part of a scenario story: `forbids` (report)
     imposes: str  # what one text does to a bearer in a diff: `forbids` (compare)
+    # other ways the language writes it, read as the same modality (`may refrain from`)
+    synonyms: tuple[str, ...] = ()
 
 
 #: The words of each modality; look up with a Modality or its plain string.
@@ -119,6 +124,25 @@ MODALITY_WORDS: Mapping[Modality, ModalityWords] = MappingProxyType(
             role="grants the right",
             verb="protects the right",
             imposes="protects",
+        ),
+        Modality.EXEMPTION: ModalityWords(
+            keyword="need not",
+            operator="¬O",
+            english="need not see that",
+            english_any="need not",
+            role="exempts",
+            verb="lets its bearer leave undone",
+            imposes="exempts",
+            synonyms=("may refrain from",),
+        ),
+        Modality.PROTECTED_EXEMPTION: ModalityWords(
+            keyword="has the right to refrain from",
+            operator="R¬",
+            english="has the right not to see that",
+            english_any="has the right to refrain from",
+            role="grants the right to refrain",
+            verb="protects the right to leave undone",
+            imposes="protects the freedom not to do",
         ),
     }
 )

@@ -326,6 +326,9 @@ class Norm:
     comments: tuple[str, ...] = ()
     text: str = field(default="", compare=False, repr=False)
     modality_span: Span = _span()
+    # the modal words as written when the language has more than one way to write
+    # them (`may refrain from` for `need not`), so that fmt keeps the author's choice
+    wording: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

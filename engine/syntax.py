@@ -29,7 +29,7 @@ from . import model as m
 from .codes import Code
 from .diagnostics import Diagnostic, TreatySyntaxError
 from .interrupt import checkpoint
-from .kinds import Modality, ParamType
+from .kinds import MODALITY_WORDS, Modality, ParamType
 from .syntax_errors import syntax_diagnostic, too_deep
 
 try:  # lark-cython lexes and parses about 1.6x faster; its tokens are its own type
@@ -298,6 +298,12 @@ class _Build(Transformer):
     def right(self, c: list[Any]) -> tuple[Modality, m.Span]:
         return (Modality.RIGHT, _span(c))
 
+    def exemption(self, c: list[Any]) -> tuple[Modality, m.Span]:
+        return (Modality.EXEMPTION, _span(c))
+
+    def protected_exemption(self, c: list[Any]) -> tuple[Modality, m.Span]:
+        return (Modality.PROTECTED_EXEMPTION, _span(c))
+
     def norm_action(self, c: list[Any]) -> m.Call:
         return c[0]
 
@@ -317,7 +323,9 @@ class _Build(Transformer):
         unless = next((x[1] for x in c[3:] if isinstance(x, tuple) and x[0] == "unless"), None)
         span = _span(c)
         text = " ".join(_local.text[span.start_pos : span.end_pos].split())
-        return m.Norm(c[0], modality, c[2], cond, unless, span, text=text, modality_span=modality_span)
+        words = " ".join(_local.text[modality_span.start_pos : modality_span.end_pos].split())
+        wording = words if words in MODALITY_WORDS[modality].synonyms else ""
+        return m.Norm(c[0], modality, c[2], cond, unless, span, text=text, modality_span=modality_span, wording=wording)
 
     def _precedence(self, kind: str, c: list[Any]) -> m.Precedence:
         span = _span(c)

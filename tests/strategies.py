@@ -717,6 +717,8 @@ class _Render:
             "prohibition": f"shall{s()}not",
             "permission": "may",
             "right": f"has{s()}the{s()}right{s()}to",
+            "exemption": f"need{s()}not" if len(repr(n.action)) % 2 == 0 else f"may{s()}refrain{s()}from",
+            "protected-exemption": f"has{s()}the{s()}right{s()}to{s()}refrain{s()}from",
         }[n.modality]
         if isinstance(n.action, m.AnyAction):
             act = f"take{s()}any{s()}action{s()}{n.action.var}"

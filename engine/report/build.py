@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..evaluate import CHAIN_KINDS, Evaluator, FiniteScenario
+from ..evaluate import Evaluator, FiniteScenario, Link, link
 from ..kinds import MODALITY_WORDS, ConflictKind, Severity, Status
 from ..precedence import Resolution
 from ..search.result import Analysis, Finding, pair_of
@@ -40,8 +40,9 @@ def conflict_id(kind: str, refs: list[str]) -> str:
     return "~".join(sorted(refs)) + "/" + kind
 
 
-#: Kinds where refraining (or doing) honours both norms: a warning whatever the status.
-_ALWAYS_WARNINGS = (ConflictKind.PERMISSION_PROHIBITION,)
+#: Kinds where refraining (or doing) honours both norms, a liberty being no duty: a
+#: warning whatever the status.
+_ALWAYS_WARNINGS = (ConflictKind.PERMISSION_PROHIBITION, ConflictKind.OBLIGATION_EXEMPTION)
 #: Statuses under which the conflict is settled (a warning unless an undertaking is breached).
 _SETTLED = (Status.PREVAILS, Status.DISPLACED, Status.POLITICAL)
 
@@ -77,6 +78,8 @@ def _headline(f: Finding, res: Resolution) -> str:
         return f"{a} and {b} pull apart (a political tension, not a legal conflict)"
     if f.kind == "permission-prohibition":
         return f"{b} forbids what {a} permits"
+    if f.kind == ConflictKind.OBLIGATION_EXEMPTION:
+        return f"{a} requires what {b} lets its bearer leave undone"
     return f"{a} and {b} cannot both be honoured"
 
 
@@ -135,14 +138,23 @@ def story(world: World, f: Finding, settled: Settlement | None = None) -> Scenar
     parts += [f"it is not the case that {tell(world, a)}" for a in absent]
     split = len(w.steps) if w.first_steps < 0 else w.first_steps
     first_chain, second_chain = list(w.steps[:split]), list(w.steps[split:])
-    text = f"{f.first.ref} {MODALITY_WORDS[f.first.modality].verb}: {tell(world, w.first)}"
-    for s in first_chain:
-        text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
-    if f.kind in CHAIN_KINDS:
-        end = first_chain[-1].target if first_chain else w.first
-        text += f"; {f.second.ref} forbids: {tell(world, end)}"
+    first_words, second_words = MODALITY_WORDS[f.first.modality], MODALITY_WORDS[f.second.modality]
+    how = link(f.first.modality, f.second.modality)
+    if how == Link.BACK:
+        # the obligation's act leads: it amounts to the act the first norm leaves free
+        text = f"{f.second.ref} {second_words.verb}: {tell(world, w.second)}"
+        for s in second_chain:
+            text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
+        text += f"; {f.first.ref} {first_words.verb}: {tell(world, w.first)}"
     else:
-        text += f"; {f.second.ref} {MODALITY_WORDS[f.second.modality].verb}: {tell(world, w.second)}"
+        text = f"{f.first.ref} {first_words.verb}: {tell(world, w.first)}"
+        for s in first_chain:
+            text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
+    if how == Link.CHAIN:
+        end = first_chain[-1].target if first_chain else w.first
+        text += f"; {f.second.ref} {second_words.verb}: {tell(world, end)}"
+    elif how == Link.EXCLUDES:
+        text += f"; {f.second.ref} {second_words.verb}: {tell(world, w.second)}"
         for s in second_chain:
             text += f"; this amounts to: {tell(world, s.target)} (axiom {s.axiom})"
         text += f"; axiom {w.excludes} says these cannot both be done"

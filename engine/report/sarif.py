@@ -24,6 +24,7 @@ _RULES: dict[ConflictKind, str] = {
     ConflictKind.RIGHT_PROHIBITION: "A right cannot be exercised without doing a prohibited action.",
     ConflictKind.RIGHT_OBLIGATION: "Exercising a right makes an obligation impossible.",
     ConflictKind.PERMISSION_PROHIBITION: "A permitted action is prohibited elsewhere.",
+    ConflictKind.OBLIGATION_EXEMPTION: "An obligation demands an act that a liberty lets its bearer leave undone.",
 }
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import z3
 
 from ..encode import Encoder, NormInstance, all_of, any_of
-from ..evaluate import CHAIN_KINDS
+from ..evaluate import Link, link
 from ..index import Candidate, ChainIndex
 from ..kinds import Verdict
 from ..world import Norm, World
@@ -198,10 +198,16 @@ class PairSolver:
         enc, chains = self.enc, self.chains
         a_name, b_name = cand.first.action_name, cand.second.action_name
         alts: list[tuple[int, z3.BoolRef]] = []
-        if cand.kind in CHAIN_KINDS:
+        how = link(cand.first.modality, cand.second.modality)
+        if how == Link.CHAIN:
             for k, walk in enumerate(chains.walks_between(a_name, b_name)):
                 f, end = enc.chain(i1.action, walk, f"{prefix}c{k}")
                 alts.append((len(walk), all_of([f, end == i2.action], enc.ctx)))
+            return alts
+        if how == Link.BACK:
+            for k, walk in enumerate(chains.walks_between(b_name, a_name)):
+                f, end = enc.chain(i2.action, walk, f"{prefix}c{k}")
+                alts.append((len(walk), all_of([f, end == i1.action], enc.ctx)))
             return alts
         walks_a = chains.walks(a_name)
         walks_b = chains.walks(b_name)

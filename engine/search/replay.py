@@ -45,7 +45,7 @@ def minimise(
     env1, env2 = solution.env1, solution.env2
     pair = f"{cand.first.ref}/{cand.second.ref}"
     full = Recording(solution.scenario)
-    if ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, full) is None:
+    if ev.conflict_holds(cand.first, env1, cand.second, env2, full) is None:
         raise ReplayError(f"{pair}: the solver's scenario does not replay")
     if keep is not None and not keep(env1, env2, full):
         raise ReplayError(f"{pair}: the solver's scenario does not replay its displacement")
@@ -62,7 +62,7 @@ def minimise(
             return None
         if keep is not None and not keep(env1, env2, s):
             return None
-        return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s)
+        return ev.conflict_holds(cand.first, env1, cand.second, env2, s)
 
     if holds(atoms) is None:
         raise ReplayError(f"{pair}: the scenario does not replay on its own atoms")
@@ -70,7 +70,7 @@ def minimise(
         if holds(atoms - {atom}) is not None:
             atoms.discard(atom)
     rec = Recording(FiniteScenario(frozenset(atoms)))
-    witness = ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, rec)
+    witness = ev.conflict_holds(cand.first, env1, cand.second, env2, rec)
     assert witness is not None
     if keep is not None:
         keep(env1, env2, rec)  # what the displacement asks belongs to the scenario too
@@ -79,7 +79,7 @@ def minimise(
         s = FiniteScenario(frozenset(candidate_atoms))
         if keep is not None and not keep(env1, env2, s):
             return False
-        return ev.conflict_holds(cand.kind, cand.first, env1, cand.second, env2, s) is not None
+        return ev.conflict_holds(cand.first, env1, cand.second, env2, s) is not None
 
     absent = tuple(sorted((a for a in rec.asked if a not in atoms and not bites(atoms | {a})), key=repr))
     return Finding(

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..cache import VerdictCache, dump, law_fingerprint, load
-from ..evaluate import CHAIN_KINDS, Env, Evaluator, FiniteScenario, Scenario, pair_kind
+from ..evaluate import Env, Evaluator, FiniteScenario, Link, Scenario, link, pair_kind
 from ..index import Candidate, ChainIndex, asked
 from ..kinds import Modality, Status, Verdict
 from ..precedence import Law, Resolution
@@ -132,10 +132,13 @@ class Settler:
                 kinds = pair_kind(mod, n.modality)
                 if kinds is None:
                     continue
-                kind, swap = kinds
+                _, swap = kinds
                 acting, other = (n.action_name, action) if swap else (action, n.action_name)
-                if kind in CHAIN_KINDS:
+                how = link(n.modality, mod) if swap else link(mod, n.modality)
+                if how == Link.CHAIN:
                     meet = self.chains.can_reach(acting, other)
+                elif how == Link.BACK:
+                    meet = self.chains.can_reach(other, acting)
                 else:
                     meet = self.chains.can_exclude(acting, other) or self.chains.can_exclude(other, acting)
                 if meet:
