@@ -36,7 +36,7 @@ from .explain import english, logic, precedence_words
 from .fmt import format_module
 from .loader import expand_paths, read_source
 from .model import ref_matches
-from .report import Report
+from .report import Conflict, Report
 from .report.baseline import baseline_text, read_baseline, without
 from .report.sarif import to_sarif
 from .report.text import render_conflict, render_diff, render_text
@@ -138,6 +138,33 @@ def world_options(fn: F) -> F:
     return fn
 
 
+def reading_option(fn: F) -> F:
+    return click.option(
+        "--reading", metavar="NAME", help="Check one declared reading only (the report then has no `readings`)."
+    )(fn)
+
+
+def _cut(world: World, reading: str | None) -> World:
+    """The world as ``--reading NAME`` has it (unchanged without the option); a
+    name that is not declared is E302."""
+    if reading is None:
+        return world
+    if reading in world.reading_names:
+        return world.in_reading(reading)
+    from .codes import Code
+    from .diagnostics import Diagnostic, did_you_mean
+
+    if not world.readings:
+        message = f"`--reading {reading}`: the files declare no reading"
+    else:
+        hint = did_you_mean(reading, world.reading_names)
+        names = ", ".join(world.reading_names)
+        message = f"`--reading {reading}`: no such reading" + (
+            f"; did you mean `{hint}`?" if hint else f" (declared: {names})"
+        )
+    raise TreatyError([Diagnostic.of(Code.NO_SUCH_READING, message)], world.sources)
+
+
 def solver_options(fn: F) -> F:
     fn = click.option(
         "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True
@@ -222,6 +249,7 @@ def main() -> None:
     metavar="ADDRESS",
     help="Run the solving on the Dask cluster at ADDRESS (needs treatycheck[distributed]).",
 )
+@reading_option
 def check(
     files,
     no_builtin,
@@ -239,6 +267,7 @@ def check(
     write_baseline,
     emit_smt,
     scheduler,
+    reading,
 ) -> None:
     """Report every conflict that involves a norm of FILES."""
 
@@ -253,11 +282,15 @@ def check(
         if cache is not None and deadline is None:
             from .incremental import Session
 
-            session = Session.of(files, not no_builtin, against, cache, (all_, timeout))
-            world, reuse = session.load()
-            _settled(world)
+            # one snapshot per reading checked: its findings are that reading's
+            session = Session.of(
+                files, not no_builtin, against, cache, (all_, timeout) + ((reading,) if reading else ())
+            )
+            whole, reuse = session.load()
+            _settled(whole)
         else:
-            world = _load(files, no_builtin, against)
+            whole = _load(files, no_builtin, against)
+        world = _cut(whole, reading)
         _warnings(world)
         progress = _Progress()
         client = _connect(scheduler)
@@ -271,7 +304,7 @@ def check(
             if client is not None and not isinstance(client, str):
                 client.close()
         if session is not None:
-            session.save(world, analysis)
+            session.save(whole, analysis)
         if emit_smt and analysis.smt is not None:
             write_output(analysis.smt, emit_smt)
         if write_baseline:
@@ -384,35 +417,43 @@ def _unknown_ref(world: World, ref: str) -> TreatyError:
     return TreatyError([Diagnostic.of(Code.UNKNOWN_REF, message)], world.sources)
 
 
+def _only_in(readings: tuple[str, ...]) -> str:
+    """The explain line for a sentence tagged `in reading`: where it holds."""
+    if not readings:
+        return ""
+    return f"\n  only in reading{'s' if len(readings) > 1 else ''}: {', '.join(readings)}"
+
+
+def _decided_by(k: Conflict, ref: str) -> bool:
+    """Does the sentence ``ref`` rank the conflict, or is it the undertaking the
+    conflict breaches, in some reading?"""
+    resolutions = [k.resolution] + [o.resolution for _, o in k.readings]
+    return any(ref in r.by or ref in r.breaches for r in resolutions)
+
+
 @main.command()
 @click.argument("ref")
 @click.argument("files", nargs=-1)
 @world_options
 @click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
+@reading_option
+def explain(ref, files, no_builtin, against, output, timeout, fmt, reading) -> None:
     """Show a norm (such as EST:2.1) or a precedence sentence (NAT:8) in plain words, with its conflicts."""
 
     def run() -> int:
-        world = _load(files, no_builtin, against)
+        world = _cut(_load(files, no_builtin, against), reading)
         _warnings(world)
         norms = [n for n in world.norms if ref_matches(ref, n.ref)]
         clauses = [c for t in world.treaties for c in t.precedence if ref_matches(ref, c.ref)]
         if not norms and not clauses:
             raise _unknown_ref(world, ref)
-        from .analysis import analyse
-        from .report.build import build_report
-
         # a precedence sentence ranks its own treaty against others, but through a
         # displacement it also decides conflicts between norms of other treaties:
         # with a sentence to explain, every conflict is looked at
-        focus = None if clauses else frozenset(n.ref for n in norms)
-        size = len(world.norms) if focus is None else len(focus)
-        report = build_report(world, analyse(world, focus, CheckOptions(timeout=timeout)), 0.0, api.VERSION, size)
-        decides = {
-            c.ref: [k for k in report.conflicts if c.ref in k.resolution.by or c.ref in k.resolution.breaches]
-            for c in clauses
-        }
+        only = None if clauses else frozenset(n.ref for n in norms)
+        report, _ = run_check(world, only is None, CheckOptions(timeout=timeout), Serial(), None, only)
+        decides = {c.ref: [k for k in report.conflicts if _decided_by(k, c.ref)] for c in clauses}
         own = {n.ref for n in norms}
         decided = {k.id for ks in decides.values() for k in ks}
         conflicts = [k for k in report.conflicts if k.id in decided or any(x.ref in own for x in k.norms)]
@@ -426,6 +467,7 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
                         "english": english(world, n),
                         "text": world.source_map.norm(n.ref).text,
                     }
+                    | ({"readings": list(n.readings)} if n.readings else {})
                     for n in norms
                 ],
                 "precedence": [
@@ -441,6 +483,7 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
                         "english": f"{c.ref} {precedence_words(world, c)}.",
                         "decides": [k.id for k in decides[c.ref]],
                     }
+                    | ({"readings": list(c.readings)} if c.readings else {})
                     for c in clauses
                     for at in [world.source_map.place("precedence", c.ref)]
                 ],
@@ -453,14 +496,14 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
         for n in norms:
             out.append(
                 f"{paint(n.ref, 'bold')}  ({n.file}:{_at(world, n.ref)})\n  text:  {world.source_map.norm(n.ref).text}\n"
-                f"  logic: {logic(world, n)}\n  words: {english(world, n)}"
+                f"  logic: {logic(world, n)}\n  words: {english(world, n)}" + _only_in(n.readings)
             )
         for c in clauses:
             count = len(decides[c.ref])
             out.append(
                 f"{paint(c.ref, 'bold')}  ({world.source_map.span('precedence', c.ref).file}:{_at(world, c.ref, 'precedence')})\n  text:  {world.source_map.place('precedence', c.ref).text}\n"
                 f"  kind:  {c.kind}\n  words: {c.ref} {precedence_words(world, c)}.\n"
-                f"  decides: {count} conflict{'s' if count != 1 else ''}"
+                f"  decides: {count} conflict{'s' if count != 1 else ''}" + _only_in(c.readings)
             )
         if conflicts:
             out.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}:")
@@ -479,8 +522,9 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt) -> None:
 @solver_options
 @click.option("--each-file", is_flag=True, help="Read every file as a world of its own.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reading_option
 def test_cmd(
-    files, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, each_file, fmt
+    files, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, each_file, fmt, reading
 ) -> None:
     """Run the `expect` sentences in FILES; exit 1 if any fails."""
 
@@ -488,7 +532,7 @@ def test_cmd(
         groups = [[f] for f in expand_paths(files)] if each_file else [list(files)]
         outcomes = []
         for group in groups:
-            world = _load(group, no_builtin, against)
+            world = _cut(_load(group, no_builtin, against), reading)
             _warnings(world)
             report = api.check(
                 world,
@@ -534,14 +578,17 @@ def test_cmd(
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")
 @solver_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
-def diff_cmd(old, new, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, fmt) -> None:
+@reading_option
+def diff_cmd(
+    old, new, no_builtin, against, output, fail_on, timeout, jobs, deadline, cache_dir, no_cache, fmt, reading
+) -> None:
     """What an edit changed: OLD and NEW are files, directories or git:REV:PATH."""
 
     def run() -> int:
         from .diff import diff
 
-        before = _load([old], no_builtin, against)
-        after = _load([new], no_builtin, against)
+        before = _cut(_load([old], no_builtin, against), reading)
+        after = _cut(_load([new], no_builtin, against), reading)
         report = diff(
             before, after, timeout=timeout, jobs=jobs, cache_dir=_cache(cache_dir, no_cache), deadline=deadline
         )

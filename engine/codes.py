@@ -118,9 +118,12 @@ class Code(StrEnum):
     CLASHING_OPTIONS = "E232", _ERROR, "Treaty options that contradict each other"
     UNKNOWN_ARTICLE = "E233", _ERROR, "Precedence sentence naming an unknown article"
     ARTICLE_RANKS_ITSELF = "E234", _ERROR, "Article ranks itself"
+    UNKNOWN_READING = "E235", _ERROR, "Unknown reading"
+    READING_OUTSIDE_ARTICLE = "E236", _ERROR, "`in reading` outside an article"
     # ---- the command line
     NEEDS_DASK = "E300", _ERROR, "Dask is not installed"
     UNKNOWN_REF = "E301", _ERROR, "Unknown ref given to `explain`"
+    NO_SUCH_READING = "E302", _ERROR, "`--reading` names no declared reading"
     # ---- warnings: the input is used, but part of it cannot take effect
     NEVER_BINDS = "W300", _WARNING, "A subject that never binds anyone"
     RECURSION_BOUND = "W310", _WARNING, "A recursive axiom followed only up to a bound"

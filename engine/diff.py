@@ -56,9 +56,14 @@ class ArticleChange:
 
 def _standing(c: Conflict) -> tuple[object, ...]:
     """What an analyst compares across an edit: the status and winner, with whom
-    the loser still binds the bearer, which undertakings are breached, severity."""
+    the loser still binds the bearer, which undertakings are breached, severity;
+    with readings, each reading's too."""
     r = c.resolution
-    return (r.status, r.winner, r.toward, r.breaches, c.severity)
+    per_reading = tuple(
+        (name, o.resolution.status, o.resolution.winner, o.resolution.toward, o.resolution.breaches, o.severity)
+        for name, o in c.readings
+    )
+    return (r.status, r.winner, r.toward, r.breaches, c.severity, per_reading)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,16 @@
 - ``expect no conflict A B`` when none does;
 - ``expect consistent T`` when no conflict of severity error involves a norm of T.
 
+With readings declared, an expectation pinned ``in reading NAME`` is checked
+against that reading's view of the merged report; one not pinned must hold in
+every reading.
+
 An ``unknown`` verdict that touches an expectation makes it fail.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .fmt import declaration
 from .model import Expect, ref_matches
@@ -32,7 +36,7 @@ class Outcome:
     @property
     def text(self) -> str:
         e = self.expectation
-        return declaration(Expect(e.kind, e.refs, e.status, e.winner))
+        return declaration(Expect(e.kind, e.refs, e.status, e.winner, reading=e.reading))
 
     def to_dict(self) -> dict[str, object]:
         e = self.expectation
@@ -64,11 +68,34 @@ def run_expectations(world: World, report: Report, files: set[str] | None = None
     """Check every expectation of ``files`` (all files when None) against ``report``,
     which should hold all conflicts of the world (``check(..., all_conflicts=True)``)."""
     out = []
+    views = {name: in_reading(report, name) for name in world.reading_names}
     for e in world.expectations:
         if files is not None and e.file not in files:
             continue
-        out.append(_one(e, report))
+        if not views:
+            out.append(_one(e, report))
+            continue
+        # pinned to a reading, it must hold there; else in every reading
+        names = [e.reading] if e.reading is not None else list(views)
+        failed = [(name, o) for name in names for o in [_one(e, views[name])] if not o.passed]
+        if failed:
+            detail = "; ".join(f"in reading {name}: {o.detail}" for name, o in failed)
+            out.append(Outcome(e, False, detail))
+        else:
+            out.append(Outcome(e, True, ""))
     return out
+
+
+def in_reading(report: Report, name: str) -> Report:
+    """The merged report as one reading has it: the conflicts that arise in it,
+    each with that reading's resolution and severity."""
+    conflicts = tuple(
+        replace(c, resolution=o.resolution, severity=o.severity, hypothetical=o.hypothetical, readings=())
+        for c in report.conflicts
+        for reading, o in c.readings
+        if reading == name
+    )
+    return replace(report, conflicts=conflicts, readings=())
 
 
 def _one(e: Expectation, report: Report) -> Outcome:

@@ -144,6 +144,14 @@ def precedence(p: m.Precedence) -> str:
     return f"this treaty is subject to {', '.join(p.treaties)}."
 
 
+def tag(s: m.Sentence) -> str:
+    """``in reading NAME: `` (or ``in readings A, B: ``) before a tagged sentence."""
+    if not s.readings:
+        return ""
+    word = "reading" if len(s.readings) == 1 else "readings"
+    return f"in {word} {', '.join(s.readings)}: "
+
+
 def _comments(lines: list[str], comments: tuple[str, ...], indent: str) -> None:
     for c in comments:
         if c or (lines and lines[-1] != ""):  # never two blank lines in a row
@@ -178,13 +186,16 @@ def declaration(d: m.Item) -> str:
         return f"axiom {d.name}: {term(d.left)}{cond} implies {term(d.right)}."
     if isinstance(d, m.AssumeDecl):
         return f"assume {d.name}: {condition(d.condition)}."
+    if isinstance(d, m.ReadingDecl):
+        return f"reading {d.name}{_title(d.description)}."
     if isinstance(d, m.Expect):
+        pin = f" in reading {d.reading}" if d.reading else ""
         if d.kind == "consistent":
-            return f"expect consistent {d.refs[0]}."
+            return f"expect consistent {d.refs[0]}{pin}."
         if d.kind == "no_conflict":
-            return f"expect no conflict {d.refs[0]} {d.refs[1]}."
+            return f"expect no conflict {d.refs[0]} {d.refs[1]}{pin}."
         res = f" resolved {d.status}" + (f" {d.winner}" if d.winner else "") if d.status else ""
-        return f"expect conflict {d.refs[0]} {d.refs[1]}{res}."
+        return f"expect conflict {d.refs[0]} {d.refs[1]}{res}{pin}."
     raise TypeError(f"not a declaration: {d!r}")
 
 
@@ -218,7 +229,7 @@ def treaty(t: m.Treaty) -> list[str]:
         lines.append(f"  article {art.id}{_title(art.title)}:")
         for s in art.sentences:
             _comments(lines, s.comments, "    ")
-            lines.append("    " + (norm(s, "    ") if isinstance(s, m.Norm) else precedence(s)))
+            lines.append("    " + tag(s) + (norm(s, "    ") if isinstance(s, m.Norm) else precedence(s)))
     return lines
 
 
@@ -256,4 +267,6 @@ def _group(kind: type | None) -> str:
         return "predicates"
     if kind in (m.AxiomDecl, m.AssumeDecl):
         return "rules"
+    if kind is m.ReadingDecl:
+        return "readings"
     return "other"

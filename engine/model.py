@@ -329,6 +329,10 @@ class Norm:
     # the modal words as written when the language has more than one way to write
     # them (`may refrain from` for `need not`), so that fmt keeps the author's choice
     wording: str = field(default="", compare=False, repr=False)
+    # `in reading NAME:` before it: the readings it holds in (none: every reading),
+    # with where each name is written
+    readings: tuple[str, ...] = ()
+    reading_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -349,6 +353,8 @@ class Precedence:
     comments: tuple[str, ...] = ()
     text: str = field(default="", compare=False, repr=False)
     articles: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()  # as for Norm
+    reading_spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def article_level(self) -> bool:
@@ -429,9 +435,22 @@ class Expect:
     winner: str | None = None
     span: Span = _span()
     comments: tuple[str, ...] = ()
+    # `in reading NAME`: the one reading it is pinned to (None: every reading)
+    reading: str | None = None
+    reading_span: Span = field(default=_span(), compare=False, repr=False)
 
 
-Declaration = StateDecl | OrganizationDecl | GroupDecl | PredicateDecl | AxiomDecl | AssumeDecl
+@dataclass(frozen=True)
+class ReadingDecl:
+    """``reading NAME "description".``: one interpretation of contested text."""
+
+    name: str
+    description: str | None
+    span: Span = _span()
+    comments: tuple[str, ...] = ()
+
+
+Declaration = StateDecl | OrganizationDecl | GroupDecl | PredicateDecl | AxiomDecl | AssumeDecl | ReadingDecl
 Item = Declaration | Treaty | Expect
 
 

@@ -47,7 +47,7 @@ from .resolve_names import Errors, Names
 from .resolve_norms import resolve_treaties_in
 from .resolve_refs import check_expectations
 from .sourcemap import Key, Place, SourceMap
-from .world import Assumption, Axiom, Expectation, Norm, Predicate, Treaty, World
+from .world import Assumption, Axiom, Expectation, Norm, Predicate, Reading, Treaty, World
 
 
 def diagnostic_order(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -69,7 +69,7 @@ def resolve(modules: Sequence[m.Module], user_files: Sequence[str] | None = None
     decls = collect_declarations(modules, errs)
     predicates = check_predicates(decls.predicates, errs)
     members = build_memberships(decls.entities, errs)
-    names = Names(members.entities, members.groups, predicates, set(decls.treaties), errs)
+    names = Names(members.entities, members.groups, predicates, set(decls.treaties), errs, decls.readings)
     treaties, norms, places = resolve_treaties_in(decls.treaties.values(), names, members.states, errs)
     axioms, assumptions = resolve_rules(decls.rules, names, errs)
     expectations = check_expectations(decls.expects, treaties, norms, names, errs)
@@ -112,7 +112,14 @@ def resolve_treaties(
     entities = {e.name: e for e in world.entities}
     states = frozenset(e.name for e in world.entities if e.kind == "state")
     groups = {g.name: g for g in world.groups}
-    names = Names(entities, groups, {p.name: p for p in world.predicates}, {t.id for t in world.treaties}, errs)
+    names = Names(
+        entities,
+        groups,
+        {p.name: p for p in world.predicates},
+        {t.id for t in world.treaties},
+        errs,
+        world.reading_names,
+    )
     treaties, norms, places = resolve_treaties_in(decls, names, states, errs)
     if errs.has_errors():
         return None
@@ -176,6 +183,7 @@ def assemble_world(
         user_files=frozenset(user_files if user_files is not None else files_map),
         warnings=tuple(warnings),
         source_map=source_map,
+        readings=tuple(Reading(r.name, r.description) for r in decls.readings.values()),
     )
 
 

@@ -31,7 +31,7 @@ from .world import Assumption, Axiom, Entity, Group, Predicate
 
 EntityDecl = m.StateDecl | m.OrganizationDecl | m.GroupDecl
 RuleDecl = m.AxiomDecl | m.AssumeDecl
-_Decl = TypeVar("_Decl", bound=EntityDecl | m.PredicateDecl | RuleDecl)
+_Decl = TypeVar("_Decl", bound=EntityDecl | m.PredicateDecl | RuleDecl | m.ReadingDecl)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -49,6 +49,7 @@ class Declarations:
     rules: dict[str, RuleDecl] = field(default_factory=dict)
     treaties: dict[str, tuple[m.Treaty, str]] = field(default_factory=dict)
     expects: list[tuple[m.Expect, str]] = field(default_factory=list)
+    readings: dict[str, m.ReadingDecl] = field(default_factory=dict)  # in declaration order
 
 
 def _strip(decl: object) -> object:
@@ -99,6 +100,8 @@ def collect_declarations(modules: Sequence[m.Module], errs: Errors) -> Declarati
                     out.treaties[item.id] = (item, mod.file)
             elif isinstance(item, m.Expect):
                 out.expects.append((item, mod.file))
+            elif isinstance(item, m.ReadingDecl):
+                _declare(out.readings, item.name, item, errs)
     return out
 
 
@@ -271,4 +274,6 @@ def declaration_places(decls: Declarations) -> dict[Key, Place]:
         places[("predicate", name)] = Place(p.span)
     for name, r in decls.rules.items():
         places[("axiom" if isinstance(r, m.AxiomDecl) else "assumption", name)] = Place(r.span)
+    for name, rd in decls.readings.items():
+        places[("reading", name)] = Place(rd.span)
     return places

@@ -85,12 +85,39 @@ class Names:
         predicates: dict[str, Predicate],
         treaty_ids: set[str],
         errs: Errors,
+        readings: Collection[str] = (),
     ) -> None:
         self.entities = entities
         self.groups = groups
         self.predicates = predicates
         self.treaty_ids = treaty_ids
         self.errs = errs
+        self.readings = tuple(readings)
+
+    def reading_tags(self, names: tuple[str, ...], spans: tuple[m.Span, ...]) -> tuple[str, ...]:
+        """The readings a sentence is tagged with, each checked to be declared
+        (E235 otherwise), sorted and without repeats."""
+        for name, span in zip(names, spans, strict=False):
+            self.reading(name, span)
+        return tuple(sorted(set(names)))
+
+    def reading(self, name: str, span: m.Span) -> bool:
+        """Is ``name`` a declared reading? E235 if not."""
+        if name in self.readings:
+            return True
+        hint = did_you_mean(name, self.readings)
+        declared = ", ".join(f"`{r}`" for r in self.readings)
+        self.errs.error(
+            Code.UNKNOWN_READING,
+            f"unknown reading `{name}`",
+            span,
+            f"did you mean `{hint}`?"
+            if hint
+            else f"the declared readings are {declared}"
+            if self.readings
+            else f'declare it first (e.g. `reading {name} "...".`)',
+        )
+        return False
 
     def entity(self, name: str, span: m.Span) -> bool:
         if name in self.entities:

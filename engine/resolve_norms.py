@@ -177,7 +177,8 @@ def _precedence(
             errs.error(Code.TREATY_RANKS_ITSELF, f"treaty `{decl.id}` cannot rank itself", sent.span)
         else:
             names.treaty(other, sent.span)
-    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties, article, sent.articles)
+    readings = names.reading_tags(sent.readings, sent.reading_spans)
+    return PrecedenceClause(ref, decl.id, sent.kind, sent.treaties, article, sent.articles, readings)
 
 
 def _check_articles(
@@ -281,4 +282,5 @@ def resolve_norm(
         variables=variables,
         file=file,
         commitment=decl.commitment,
+        readings=names.reading_tags(sent.readings, sent.reading_spans),
     )

@@ -47,7 +47,9 @@ def check_expectations(
                     f"a winner is named only with `resolved prevails`, `partial` or `displaced`, not `{exp.status}`",
                     exp.span,
                 )
-        expectations.append(Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span))
+        if exp.reading is not None:
+            names.reading(exp.reading, exp.reading_span)
+        expectations.append(Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span, exp.reading))
     return expectations
 
 

@@ -43,11 +43,28 @@ def executor_for(jobs: int = 1, scheduler: object | None = None) -> Executor:
 
 
 def run_check(
-    world: World, all_conflicts: bool, options: CheckOptions, executor: Executor, reuse: Reuse | None
+    world: World,
+    all_conflicts: bool,
+    options: CheckOptions,
+    executor: Executor,
+    reuse: Reuse | None,
+    only: frozenset[str] | None = None,
 ) -> tuple[Report, Analysis]:
-    """The report of one check and the analysis it was built from."""
+    """The report of one check and the analysis it was built from: the conflicts
+    of a norm in the user's files (of any norm with ``all_conflicts``; of a norm in
+    ``only`` when given, as ``explain`` asks). A world with readings is checked once
+    per reading and the reports merged (:mod:`treatycheck.readings`); the analysis
+    is then the first reading's."""
+    if world.readings:
+        from .readings import check_readings
+
+        def one(w: World, given: Reuse | None) -> tuple[Report, Analysis]:
+            return run_check(w, all_conflicts, options, executor, given, only)
+
+        size = len(world.norms) if all_conflicts else len(only if only is not None else focus_refs(world))
+        return check_readings(world, one, reuse, size)
     start = time.perf_counter()
-    focus = None if all_conflicts else focus_refs(world)
+    focus = None if all_conflicts else only if only is not None else focus_refs(world)
     snapshot = reuse if reuse is not None and reuse.changed is not None else None
     analysis = analyse(world, focus, options, executor, snapshot)
     n = len(world.norms) if focus is None else len(focus)

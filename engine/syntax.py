@@ -227,6 +227,24 @@ class _Build(Transformer):
     def assume_decl(self, c: list[Any]) -> m.AssumeDecl:
         return m.AssumeDecl(c[1].value, _nodes(c)[0], _span(c))
 
+    def reading_decl(self, c: list[Any]) -> m.ReadingDecl:
+        return m.ReadingDecl(c[1].value, _string(_first(c, "STRING")), _span(c))
+
+    def tagged(self, c: list[Any]) -> m.Norm | m.Precedence:
+        """A sentence that holds only in the readings named before it. Its span and
+        text start at `in`, so that a report shows (and fmt keeps) the tag."""
+        sentence = c[-1]
+        names = _tokens(c, "NAME")
+        span = _span(c)
+        text = " ".join(_local.text[span.start_pos : span.end_pos].split())
+        return replace(
+            sentence,
+            readings=tuple(t.value for t in names),
+            reading_spans=tuple(_span([t]) for t in names),
+            span=span,
+            text=text,
+        )
+
     # ---- treaties
     def signed(self, c: list[Any]) -> _HeaderOption:
         return _HeaderOption("signed", c[1].value, _span(c))
@@ -272,6 +290,9 @@ class _Build(Transformer):
             in_force=next((o.value for o in options if o.keyword == "in force"), None),
             draft=any(o.keyword == "draft" for o in options),
         )
+
+    def in_reading(self, c: list[Any]) -> tuple[str, str, m.Span]:
+        return ("reading", c[2].value, _span([c[2]]))
 
     def article(self, c: list[Any]) -> m.Article:
         sentences = tuple(x for x in c if isinstance(x, (m.Norm, m.Precedence)))
@@ -379,16 +400,22 @@ class _Build(Transformer):
         refs = tuple(t.value for t in _tokens(c, "REF"))
         status = next((x.value for x in c if isinstance(x, _TOKEN_TYPES) and x.type in _STATUS_TYPES), None)
         winner = _first(c, "UNAME")
-        return m.Expect("conflict", refs, status, winner.value if winner else None, _span(c))
+        return _pinned(c, m.Expect("conflict", refs, status, winner.value if winner else None, _span(c)))
 
     def expect_no_conflict(self, c: list[Any]) -> m.Expect:
-        return m.Expect("no_conflict", tuple(t.value for t in _tokens(c, "REF")), span=_span(c))
+        return _pinned(c, m.Expect("no_conflict", tuple(t.value for t in _tokens(c, "REF")), span=_span(c)))
 
     def expect_consistent(self, c: list[Any]) -> m.Expect:
-        return m.Expect("consistent", (c[2].value,), span=_span(c))
+        return _pinned(c, m.Expect("consistent", (c[2].value,), span=_span(c)))
 
     def start(self, c: list[Any]) -> list[Any]:
         return c
+
+
+def _pinned(c: list[Any], e: m.Expect) -> m.Expect:
+    """The expectation with its `in reading NAME`, if written."""
+    tag = next((x for x in c if isinstance(x, tuple) and x and x[0] == "reading"), None)
+    return e if tag is None else replace(e, reading=tag[1], reading_span=tag[2])
 
 
 _STATUS_TYPES = {"PREVAILS", "DEADLOCK", "UNRESOLVED", "PARTIAL", "POLITICAL", "DISPLACED"}

@@ -74,8 +74,27 @@ def syntax_diagnostic(err: UnexpectedInput, file: str, text: str, words: dict[st
             help_ = f"`{tok.value}` is lower case; entity, group and treaty names are written in capitals"
         if "DOT" in expected and tok.type != "DOT":
             help_ = (help_ + "; " if help_ else "") + "did a sentence miss its closing `.`?"
+        if tok.type == "IN" and _reading_follows(text, tok):
+            span = m.Span(file, line, column, line, end_col)
+            return Diagnostic.of(
+                Code.READING_OUTSIDE_ARTICLE,
+                "`in reading` outside an article",
+                span,
+                (),
+                "only a sentence of an article (a norm or a precedence sentence) can hold in some readings only; "
+                "for an expectation write `expect ... in reading NAME.`",
+            )
     span = m.Span(file, line, column, line, end_col)
     return Diagnostic.of(Code.SYNTAX, message, span, (), help_)
+
+
+def _reading_follows(text: str, tok: Any) -> bool:
+    """Is the `in` at ``tok`` followed by the word `reading` or `readings`?"""
+    start = getattr(tok, "end_pos", None)
+    if start is None:
+        return False
+    rest = text[start : start + 40].split(None, 1)
+    return bool(rest) and rest[0] in ("reading", "readings")
 
 
 def _end_position(text: str) -> tuple[int, int]:

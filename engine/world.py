@@ -14,7 +14,7 @@ the :class:`~treatycheck.sourcemap.SourceMap` the resolver builds beside it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import model as m
 from .diagnostics import Diagnostic
@@ -88,6 +88,7 @@ class PrecedenceClause:
     treaties: tuple[str, ...]
     article: str = ""
     articles: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()  # the readings it holds in (none: every reading)
 
     @property
     def article_level(self) -> bool:
@@ -152,6 +153,7 @@ class Norm:
     variables: tuple[tuple[str, str], ...]
     file: str
     commitment: bool
+    readings: tuple[str, ...] = ()  # the readings it holds in, sorted (none: every reading)
 
     @property
     def action_name(self) -> str | None:
@@ -169,6 +171,15 @@ class Expectation:
     winner: str | None
     file: str
     span: m.Span = field(compare=False)
+    reading: str | None = None  # `in reading NAME`: the one reading it must hold in
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A declared reading: one interpretation under which the world is checked."""
+
+    name: str
+    description: str | None
 
 
 @dataclass(frozen=True)
@@ -198,6 +209,10 @@ class World:
     user_files: frozenset[str]
     warnings: tuple[Diagnostic, ...] = ()
     source_map: SourceMap = field(default_factory=SourceMap, compare=False, repr=False)
+    # the declared readings, in declaration order (the first is the report's lead)
+    readings: tuple[Reading, ...] = ()
+    # the one reading this world was cut to (:meth:`in_reading`), if any
+    reading: str | None = None
 
     @property
     def sources(self) -> Mapping[str, str]:
@@ -232,6 +247,36 @@ class World:
 
     def entity(self, name: str) -> Entity:
         return self._index().entity[name]
+
+    @property
+    def reading_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.readings)
+
+    def tagged_refs(self) -> frozenset[str]:
+        """Refs of the norms that do not hold in every reading (none without readings)."""
+        every = set(self.reading_names)
+        return frozenset(n.ref for n in self.norms if n.readings and not every <= set(n.readings))
+
+    def in_reading(self, name: str) -> World:
+        """The world as one reading has it: the sentences tagged for other readings
+        left out, the expectations pinned to other readings too, and no readings
+        declared (so that every later stage sees a plain world). In: a declared
+        reading's name. Out: a world whose ``reading`` is ``name``."""
+
+        def holds(tags: tuple[str, ...]) -> bool:
+            return not tags or name in tags
+
+        treaties = tuple(
+            replace(t, precedence=tuple(c for c in t.precedence if holds(c.readings))) for t in self.treaties
+        )
+        return replace(
+            self,
+            treaties=treaties,
+            norms=tuple(n for n in self.norms if holds(n.readings)),
+            expectations=tuple(e for e in self.expectations if e.reading in (None, name)),
+            readings=(),
+            reading=name,
+        )
 
     def group(self, name: str) -> Group:
         return self._index().group[name]

@@ -58,6 +58,7 @@ KINDS = {
     "right-prohibition",
     "right-obligation",
     "permission-prohibition",
+    "obligation-exemption",
 }
 STATUSES = "unresolved|deadlock|political|prevails|partial|displaced"
 REF = r"[A-Z][A-Z0-9_]+:[0-9IVXLCDM][A-Za-z0-9().]*(?:#[0-9]+)?"
@@ -150,7 +151,10 @@ def severity(f: Finding) -> str:
     if detail is not None:
         return detail[3]
     return (
-        "warning" if kind == "permission-prohibition" or status in ("prevails", "displaced", "political") else "error"
+        "warning"
+        if kind in ("permission-prohibition", "obligation-exemption")
+        or status in ("prevails", "displaced", "political")
+        else "error"
     )
 
 

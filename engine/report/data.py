@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic
 from ..model import ref_matches
 from ..precedence import Resolution
+from ..world import Reading
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..world import World
@@ -85,6 +86,18 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ReadingOutcome:
+    """How one reading settles a conflict that arises in it."""
+
+    resolution: Resolution
+    severity: str
+    hypothetical: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "hypothetical": self.hypothetical, "resolution": self.resolution.to_dict()}
+
+
+@dataclass(frozen=True)
 class Conflict:
     """A minimal set of clauses that one bearer cannot honour at once.
 
@@ -108,8 +121,19 @@ class Conflict:
     # what the resolution means for this conflict's bearer, in sentences: who is
     # still bound toward whom, which undertaking is breached, the draft's reading
     notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # with readings declared: (reading, outcome) for each reading it arises in, in
+    # declaration order, and whether that is every reading
+    readings: tuple[tuple[str, ReadingOutcome], ...] = ()
+    every_reading: bool = False
 
     def to_dict(self) -> dict[str, object]:
+        out = self._fields()
+        if self.readings:
+            out["readings"] = {name: o.to_dict() for name, o in self.readings}
+            out["every_reading"] = self.every_reading
+        return out
+
+    def _fields(self) -> dict[str, object]:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -161,12 +185,17 @@ class Report:
     summary: Summary
     diagnostics: tuple[Diagnostic, ...] = ()
     world: World | None = field(default=None, compare=False, repr=False)  # for renderers that show sources
+    readings: tuple[Reading, ...] = ()  # declared readings: the report merges one check per reading
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
             "schema": SCHEMA,
             "tool": {"name": "treatycheck", "version": self.version},
             "inputs": [{"file": f, "treaties": list(ts)} for f, ts in self.inputs],
+        }
+        if self.readings:
+            out["readings"] = [{"name": r.name, "description": r.description} for r in self.readings]
+        out |= {
             "conflicts": [c.to_dict() for c in self.conflicts],
             "summary": self.summary.to_dict(),
         }

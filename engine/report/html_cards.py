@@ -190,6 +190,17 @@ def _precedence(c: Conflict) -> str:
     )
 
 
+def _readings(c: Conflict) -> str:
+    """Each reading the conflict arises in, with its resolution and severity."""
+    items = "".join(
+        f"<li><strong>{esc(name)}</strong> {status_badge(o.resolution.status, o.resolution.winner, bool(o.resolution.breaches))}"
+        f" {sev_badge(o.severity)}</li>"
+        for name, o in c.readings
+    )
+    where = "under every reading" if c.every_reading else "not under every reading"
+    return f'<dt>Readings</dt><dd><p class="reason">{esc(where)}</p><ul>{items}</ul></dd>'
+
+
 def meta_span(text: str) -> str:
     """A muted note after a heading (nothing for no text)."""
     return f' <span class="meta">{esc(text)}</span>' if text else ""
@@ -225,6 +236,8 @@ def card(
         rows.append(f"<dt>Scenario</dt><dd>{scenario_body(s.story, lists)}</dd>")
     rows.append(_axioms(c, world))
     rows.append(_precedence(c))
+    if c.readings:
+        rows.append(_readings(c))
     headline = c.headline or c.id
     kind = c.kind.replace("-", " \u2013 ")
     return (

@@ -80,7 +80,12 @@ def to_sarif(report: Report, user_files: Iterable[str]) -> dict[str, object]:
                 "resolution": c.resolution.to_dict(),
                 "bearers": list(c.bearers),
                 "hypothetical": c.hypothetical,
-            },
+            }
+            | (
+                {"readings": {name: o.to_dict() for name, o in c.readings}, "everyReading": c.every_reading}
+                if c.readings
+                else {}
+            ),
         }
         if related:
             result["relatedLocations"] = related

@@ -76,7 +76,19 @@ def render_conflict(c: Conflict, sources: Mapping[str, str], paint: Paint = _pla
     lines += _note("precedence", f"{r.status}. {r.reason}", paint)
     for label, body in c.notes:
         lines += _note(label, body, paint)
+    if c.readings:
+        lines += _note("readings", readings_line(c), paint)
     return "\n".join(lines)
+
+
+def readings_line(c: Conflict, declared: tuple[str, ...] = ()) -> str:
+    """``critics: deadlock (error); plain: prevails NAT (warning)`` and whether the
+    conflict arises under every reading."""
+    parts = []
+    for name, o in c.readings:
+        r = o.resolution
+        parts.append(f"{name}: {r.status}{' ' + r.winner if r.winner else ''} ({o.severity})")
+    return "; ".join(parts) + (" (under every reading)" if c.every_reading else " (not under every reading)")
 
 
 def render_text(report: Report, sources: Mapping[str, str], paint: Paint = _plain) -> str:
@@ -90,7 +102,9 @@ def render_text(report: Report, sources: Mapping[str, str], paint: Paint = _plai
     closing = (
         f"{s.errors} error{'s' if s.errors != 1 else ''}, {s.warnings} warning{'s' if s.warnings != 1 else ''}"
         + (f", {s.unknown} unknown" if s.unknown else "")
-        + f" in {s.norms} norm{'s' if s.norms != 1 else ''} ({s.seconds:.2f} s)"
+        + f" in {s.norms} norm{'s' if s.norms != 1 else ''}"
+        + (f" under {len(report.readings)} readings" if report.readings else "")
+        + f" ({s.seconds:.2f} s)"
     )
     if not report.conflicts:
         closing = "no conflicts: " + closing

@@ -72,6 +72,10 @@ class Serial:
         self.setup: tuple[World, CheckOptions, ChainIndex] | None = None
 
     def start(self, world: World, options: CheckOptions, chains: ChainIndex, soon: bool = True) -> None:
+        # started again (the next reading's world): a fresh examiner for it
+        if self.examiner is not None:
+            self.examiner.close()
+            self.examiner = None
         self.setup = (world, options, chains)
 
     def run(
