@@ -62,6 +62,7 @@ def check(
     emit: list[str] | None = None,
     scheduler: object | None = None,
     reuse: Reuse | None = None,
+    reading: str | None = None,
 ) -> Report:
     """Every conflict that involves a norm of the user's files (all with
     ``all_conflicts``), resolved, replayed and in canonical order.
@@ -73,8 +74,17 @@ def check(
     runs in this process). ``scheduler`` (a Dask scheduler address or
     ``distributed.Client``) runs the solving on a Dask cluster. ``reuse`` (from
     :class:`treatycheck.incremental.Session`) limits the solving to the pairs an
-    edit touched.
+    edit touched. A world with readings is checked once per reading and the
+    report merged (``Conflict.readings``); ``reading`` checks that one reading only
+    (a ``ValueError`` if the world declares no such reading).
     """
+    if reading is not None:
+        if reading not in world.reading_names:
+            raise ValueError(
+                f"no reading `{reading}` is declared (declared: {', '.join(world.reading_names) or 'none'})"
+            )
+        world = world.in_reading(reading)
+        reuse = None
     options = CheckOptions(timeout, deadline, cache_dir, emit is not None, progress)
     executor = Serial() if emit is not None else executor_for(jobs, scheduler)
     report, analysis = run_check(world, all_conflicts, options, executor, reuse)

@@ -17,10 +17,11 @@ An ``unknown`` verdict that touches an expectation makes it fail.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .fmt import declaration
 from .model import Expect, ref_matches
+from .readings import view
 from .report import Conflict, Report
 from .world import Expectation, World
 
@@ -68,7 +69,7 @@ def run_expectations(world: World, report: Report, files: set[str] | None = None
     """Check every expectation of ``files`` (all files when None) against ``report``,
     which should hold all conflicts of the world (``check(..., all_conflicts=True)``)."""
     out = []
-    views = {name: in_reading(report, name) for name in world.reading_names}
+    views = {name: view(report, name) for name in world.reading_names}
     for e in world.expectations:
         if files is not None and e.file not in files:
             continue
@@ -84,18 +85,6 @@ def run_expectations(world: World, report: Report, files: set[str] | None = None
         else:
             out.append(Outcome(e, True, ""))
     return out
-
-
-def in_reading(report: Report, name: str) -> Report:
-    """The merged report as one reading has it: the conflicts that arise in it,
-    each with that reading's resolution and severity."""
-    conflicts = tuple(
-        replace(c, resolution=o.resolution, severity=o.severity, hypothetical=o.hypothetical, readings=())
-        for c in report.conflicts
-        for reading, o in c.readings
-        if reading == name
-    )
-    return replace(report, conflicts=conflicts, readings=())
 
 
 def _one(e: Expectation, report: Report) -> Outcome:

@@ -138,7 +138,7 @@ MODALITY_WORDS: Mapping[Modality, ModalityWords] = MappingProxyType(
         Modality.PROTECTED_EXEMPTION: ModalityWords(
             keyword="has the right to refrain from",
             operator="R¬",
-            english="has the right not to see that",
+            english="has the right to refrain from seeing that",
             english_any="has the right to refrain from",
             role="grants the right to refrain",
             verb="protects the right to leave undone",

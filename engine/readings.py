@@ -90,7 +90,7 @@ def merge(world: World, outcomes: list[tuple[str, Report]], norms: int) -> Repor
                 lead,
                 severity=severity,
                 hypothetical=any(c.hypothetical for _, c in seen),
-                readings=tuple((name, ReadingOutcome(c.resolution, c.severity, c.hypothetical)) for name, c in seen),
+                readings=tuple((name, outcome(c)) for name, c in seen),
                 every_reading=len(seen) == every,
             )
         )
@@ -117,3 +117,36 @@ def merge(world: World, outcomes: list[tuple[str, Report]], norms: int) -> Repor
         world=world,
         readings=world.readings,
     )
+
+
+def outcome(c: Conflict) -> ReadingOutcome:
+    """What one reading's report says of a conflict, for the merged report."""
+    return ReadingOutcome(
+        c.resolution, c.severity, c.hypothetical, c.bearer, c.bearers, c.scenario, c.axioms, c.headline, c.notes
+    )
+
+
+def view(report: Report, name: str) -> Report:
+    """The merged report as reading ``name`` has it: the conflicts that arise in it,
+    each as that reading's own check reported it (resolution, severity, bearers,
+    scenario), and no readings. Its conflicts are those of ``--reading name``."""
+    conflicts = tuple(
+        replace(
+            c,
+            resolution=o.resolution,
+            severity=o.severity,
+            hypothetical=o.hypothetical,
+            bearer=o.bearer,
+            bearers=o.bearers,
+            scenario=o.scenario,
+            axioms=o.axioms,
+            headline=o.headline,
+            notes=o.notes,
+            readings=(),
+            every_reading=False,
+        )
+        for c in report.conflicts
+        for reading, o in c.readings
+        if reading == name
+    )
+    return replace(report, conflicts=conflicts, readings=())

@@ -66,7 +66,9 @@ def _declare(table: dict[str, _Decl], name: str, decl: _Decl, errs: Errors) -> N
             Code.REDECLARED,
             f"`{name}` is declared again differently",
             decl.span,
-            "a name may be declared again only identically (same kind, parameters, template and members)",
+            "a reading may be declared again only with the same description"
+            if isinstance(decl, m.ReadingDecl)
+            else "a name may be declared again only identically (same kind, parameters, template and members)",
             [Related(prev.span, f"`{name}` was first declared here")],
         )
 

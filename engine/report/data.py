@@ -87,14 +87,35 @@ class Scenario:
 
 @dataclass(frozen=True)
 class ReadingOutcome:
-    """How one reading settles a conflict that arises in it."""
+    """How one reading has a conflict that arises in it: its resolution and
+    severity, and the bearers, scenario and axioms its own check found (a
+    displacement, decided per reading, can narrow them differently)."""
 
     resolution: Resolution
     severity: str
     hypothetical: bool = False
+    bearer: str | None = None
+    bearers: tuple[str, ...] = ()
+    scenario: Scenario | None = None
+    axioms: tuple[str, ...] = ()
+    headline: str = field(default="", compare=False)
+    notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
-    def to_dict(self) -> dict[str, object]:
-        return {"severity": self.severity, "hypothetical": self.hypothetical, "resolution": self.resolution.to_dict()}
+    def to_dict(self, lead: Conflict | None = None) -> dict[str, object]:
+        """Bearers, scenario and axioms only where they differ from ``lead``'s."""
+        out: dict[str, object] = {
+            "severity": self.severity,
+            "hypothetical": self.hypothetical,
+            "resolution": self.resolution.to_dict(),
+        }
+        if lead is None or (self.bearer, self.bearers) != (lead.bearer, lead.bearers):
+            out["bearer"] = self.bearer
+            out["bearers"] = list(self.bearers)
+        if lead is None or self.scenario != lead.scenario:
+            out["scenario"] = self.scenario.to_dict() if self.scenario else None
+        if lead is None or self.axioms != lead.axioms:
+            out["axioms"] = list(self.axioms)
+        return out
 
 
 @dataclass(frozen=True)
@@ -129,7 +150,7 @@ class Conflict:
     def to_dict(self) -> dict[str, object]:
         out = self._fields()
         if self.readings:
-            out["readings"] = {name: o.to_dict() for name, o in self.readings}
+            out["readings"] = {name: o.to_dict(self) for name, o in self.readings}
             out["every_reading"] = self.every_reading
         return out
 

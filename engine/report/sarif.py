@@ -82,7 +82,7 @@ def to_sarif(report: Report, user_files: Iterable[str]) -> dict[str, object]:
                 "hypothetical": c.hypothetical,
             }
             | (
-                {"readings": {name: o.to_dict() for name, o in c.readings}, "everyReading": c.every_reading}
+                {"readings": {name: o.to_dict(c) for name, o in c.readings}, "everyReading": c.every_reading}
                 if c.readings
                 else {}
             ),
