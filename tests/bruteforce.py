@@ -3,14 +3,15 @@
 Independent of Z3: every scenario over the world's ground atoms is enumerated, and
 in each, every binding of every norm; a pair conflicts when some scenario allowed by
 the assumptions has bindings of both norms for one bearer that apply and clash as
-the kind requires. Used by the differential tests against the engine.
+the pair's link requires (an `implies` chain from either side's act, or an
+`excludes` axiom). Used by the differential tests against the engine.
 """
 
 from __future__ import annotations
 
 import itertools
 
-from treatycheck.evaluate import CHAIN_KINDS, Evaluator, FiniteScenario, pair_kind
+from treatycheck.evaluate import Evaluator, FiniteScenario, link, pair_kind
 from treatycheck.world import World
 
 
@@ -47,13 +48,13 @@ def brute_force(world: World, max_atoms: int = 12) -> dict[tuple[str, str, str],
             first, second = (b, a) if swap else (a, b)
             if first.ref == second.ref and kind != "obligation-obligation":
                 continue
-            pairs.append((kind, first, second))
+            pairs.append((kind, link(first.modality, second.modality), first, second))
     for mask in range(1 << len(atoms)):
         s = FiniteScenario(frozenset(a for i, a in enumerate(atoms) if mask >> i & 1))
         if not ev.assumptions_hold(s):
             continue
         applying = {ref: [e for e in envs if ev.applies(world.norm(ref), e, s)] for ref, envs in bindings.items()}
-        for kind, first, second in pairs:
+        for kind, how, first, second in pairs:
             for e1 in applying[first.ref]:
                 bearer = ev.bearer_of(first, e1)
                 key = (kind, first.ref, second.ref)
@@ -63,10 +64,10 @@ def brute_force(world: World, max_atoms: int = 12) -> dict[tuple[str, str, str],
                 for e2 in applying[second.ref]:
                     if ev.bearer_of(second, e2) != bearer:
                         continue
-                    if ev.relation(kind, a1, ev.action_of(second, e2), s) is not None:
+                    if ev.relation(how, a1, ev.action_of(second, e2), s) is not None:
                         found.setdefault(key, set()).add(bearer)
                         break
     return found
 
 
-__all__ = ["CHAIN_KINDS", "brute_force", "ground_atoms"]
+__all__ = ["brute_force", "ground_atoms"]

@@ -9,8 +9,10 @@ precedence sentences (deference, claims, the Charter rule, undertakings) and
 article-level ones (``this article prevails over ...`` / ``is subject to ...``),
 several norms per treaty on the same few actions (internal conflicts, a general
 prohibition with a conditioned exception for lex specialis) and third norms that can
-displace. Every world it draws is one the engine accepts: references name existing
-treaties and articles other than the sentence's own, and header options never clash.
+displace, liberties among them (``need not``, ``may refrain from``, ``has the right
+to refrain from``). Every world it draws is one the engine accepts: references name
+existing treaties and articles other than the sentence's own, and header options
+never clash.
 """
 
 from __future__ import annotations
@@ -20,6 +22,20 @@ from tinyworlds import base_vocabulary
 
 TREATIES = ["TA", "TB", "TC"]
 DATES = ["2000-01-01", "2010-01-01", "2020-01-01"]
+#: Mostly duties, so that norms collide often; a liberty (in any of its three
+#: wordings) in three norms of ten, against the obligations.
+MODALITIES = [
+    "shall",
+    "shall",
+    "shall",
+    "shall not",
+    "shall not",
+    "may",
+    "has the right to",
+    "need not",
+    "may refrain from",
+    "has the right to refrain from",
+]
 
 
 @st.composite
@@ -177,7 +193,7 @@ def article_sentence(draw: st.DrawFn, rest: list[str]) -> str:
 def norm(draw: st.DrawFn, ents: list[str], condition) -> str:  # type: ignore[no-untyped-def]
     """One norm, on the world's few actions; mostly `each party X`, so that two norms
     of a treaty often have equal bearers and actions (lex specialis (ii))."""
-    modality = draw(st.sampled_from(["shall", "shall", "shall not", "shall not", "may", "has the right to"]))
+    modality = draw(st.sampled_from(MODALITIES))
     named = draw(st.integers(0, 5)) == 0
     bearer = draw(st.sampled_from(ents)) if named else "X"
     subject = bearer if named else draw(st.sampled_from(["each party X", "each party X", "each member X of GG"]))

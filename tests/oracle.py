@@ -2,8 +2,9 @@
 
 ``conflicts(text)`` reads a world's text with :func:`treatycheck.parse` (the syntax
 tree is the input language, nothing more) and decides every conflict from
-docs/language.md alone: it computes the entities, flattened memberships, parties and
-references itself, places each norm's local variables itself ("some entity", at the
+docs/language.md alone (the liberties, not yet described there, from their contract:
+see KINDS): it computes the entities, flattened memberships, parties and references
+itself, places each norm's local variables itself ("some entity", at the
 smallest ``not`` or ``unless`` that holds all their uses), follows ``implies`` chains
 and ``excludes`` axioms with its own ground enumeration, and keeps its own table of
 conflict kinds. It imports nothing of the engine's evaluator, resolver or kind tables,
@@ -29,16 +30,29 @@ from treatycheck import parse
 Ground = tuple
 Env = dict[str, object]
 
-# The conflict kinds of docs/language.md section 7, for an unordered pair of
-# modalities: the kind and which modality is the acting side (named first), and how
-# the two actions must clash: "amounts" (the acting side's action amounts to the
-# forbidden one) or "excludes" (what the two amount to is excluded by an axiom).
+# The conflict kinds of docs/language.md section 7 and of the liberties, for an
+# unordered pair of modalities: the kind, which modality is named first, and how the
+# two acts must meet: "amounts" (the first norm's act amounts to the second's, along
+# an `implies` chain of zero or more steps), "amounted" (the chain runs the other way:
+# the second norm's act amounts to the first's) or "excludes" (what the two amount to
+# is excluded by an axiom).
+#
+# A liberty (`need not`, `may refrain from`: "exemption") lets its bearer leave an act
+# undone; it meets only an obligation whose act amounts to that act. An exemption is
+# no duty, so the obligation is named first and its chain leads ("amounts"). A
+# protected liberty (`has the right to refrain from`) against such an obligation is a
+# `right-obligation` with the protected liberty named first, so the chain that decides
+# it runs from the second norm's act ("amounted"), unlike a right's `right-obligation`,
+# which an `excludes` axiom decides. Liberties meet nothing else: no prohibition,
+# permission, right or liberty, and no `excludes` axiom.
 KINDS: dict[frozenset[str], tuple[str, str, str]] = {
     frozenset(["obligation", "prohibition"]): ("obligation-prohibition", "obligation", "amounts"),
     frozenset(["obligation"]): ("obligation-obligation", "obligation", "excludes"),
     frozenset(["right", "prohibition"]): ("right-prohibition", "right", "amounts"),
     frozenset(["right", "obligation"]): ("right-obligation", "right", "excludes"),
     frozenset(["permission", "prohibition"]): ("permission-prohibition", "permission", "amounts"),
+    frozenset(["obligation", "exemption"]): ("obligation-exemption", "obligation", "amounts"),
+    frozenset(["protected-exemption", "obligation"]): ("right-obligation", "protected-exemption", "amounted"),
 }
 
 
@@ -423,8 +437,8 @@ Found = dict[tuple[str, str, str], set[str]]
 
 
 def norm_pairs(norms: list[OracleNorm]) -> list[tuple[str, str, OracleNorm, OracleNorm]]:
-    """Every pair of norms whose modalities can conflict, as (kind, how, acting
-    side, other side); a norm with itself only for an obligation."""
+    """Every pair of norms whose modalities can conflict, as (kind, how, the side
+    named first, the other side); a norm with itself only for an obligation."""
     pairs: list[tuple[str, str, OracleNorm, OracleNorm]] = []
     for i, a in enumerate(norms):
         for b in norms[i:]:
@@ -504,6 +518,9 @@ def _clash(
         for b in acts2:
             if how == "amounts":
                 if b in ca:
+                    return True
+            elif how == "amounted":
+                if a in amounts(b):
                     return True
             else:
                 cb = amounts(b)

@@ -49,6 +49,7 @@ from treatycheck import parse
 
 LEX_POSTERIOR = "lex posterior"
 LEX_SPECIALIS = "lex specialis"
+# The duties (the Charter rule covers these only): a liberty, protected or not, is none.
 DUTIES = ("obligation", "prohibition")
 # Kinds that stay warnings whatever the status (8.6): refraining (or doing) honours both.
 ALWAYS_WARNING = ("permission-prohibition", "obligation-exemption")
@@ -370,10 +371,13 @@ class _Tally:
 def _clash(
     how: str, x: Ground, y: Ground, amounts: Callable[[Ground], frozenset[Ground]], excl: set[frozenset]
 ) -> bool:
-    """Acting side's ``x`` against ``y``: ``x`` amounts to ``y``, or what they amount
-    to is excluded."""
+    """First side's ``x`` against ``y``: ``x`` amounts to ``y``, ``y`` amounts to
+    ``x``, or what they amount to is excluded (as ``how`` says, tests/oracle.py's
+    KINDS)."""
     if how == "amounts":
         return y in amounts(x)
+    if how == "amounted":
+        return x in amounts(y)
     cy = amounts(y)
     return any(frozenset([p, q]) in excl for p in amounts(x) for q in cy)
 

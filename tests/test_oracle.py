@@ -193,6 +193,85 @@ treaty TB "Treaty TB":
 """,
         {("permission-prohibition", "TA:1", "TB:1"): {"AA"}},
     ),
+    # a liberty meets an obligation whose act amounts to the act it leaves free (in
+    # zero steps or along a chain), never the other way round: hitting BB amounts to
+    # acting (articles 1 and 2); acting is not hitting (4 and 3, 4 and 5); hitting
+    # BB is not hitting AA (1 and 3); `may refrain from` reads as `need not`
+    "exemption-chain": (
+        """\
+axiom ax_hit: hit(X, Y) implies act(X).
+treaty TA "Treaty TA":
+  parties: AA, BB.
+  article 1: each party X shall hit(X, BB).
+  article 2: each party X need not act(X).
+  article 3: each party X may refrain from hit(X, AA).
+  article 4: AA shall act(AA).
+  article 5: AA may refrain from hit(AA, BB).
+""",
+        {
+            ("obligation-exemption", "TA:1", "TA:2"): {"AA", "BB"},
+            ("obligation-exemption", "TA:1", "TA:5"): {"AA"},
+            ("obligation-exemption", "TA:4", "TA:2"): {"AA"},
+        },
+    ),
+    # a protected liberty against such an obligation is a right-obligation, the
+    # liberty named first; its chain still runs from the obligation's act (4 and 3:
+    # acting is not hitting)
+    "protected-exemption-chain-backwards": (
+        """\
+axiom ax_hit: hit(X, Y) implies act(X).
+treaty TA "Treaty TA":
+  parties: AA, BB.
+  article 1: each party X has the right to refrain from act(X) if ff(X).
+  article 2: each party X shall hit(X, Y).
+  article 3: each party X has the right to refrain from hit(X, BB).
+  article 4: BB shall act(BB).
+""",
+        {
+            ("right-obligation", "TA:1", "TA:2"): {"AA", "BB"},
+            ("right-obligation", "TA:3", "TA:2"): {"AA", "BB"},
+            ("right-obligation", "TA:1", "TA:4"): {"BB"},
+        },
+    ),
+    # liberties meet no prohibition, permission, right or liberty, and an
+    # `excludes` axiom plays no part for them (1, 2 and 6 against 7); the right to
+    # act still excludes the obligation to go
+    "liberties-meet-only-obligations": (
+        """\
+axiom ex_act: act(X) excludes go(X).
+treaty TA "Treaty TA":
+  parties: AA, BB.
+  article 1: each party X need not act(X).
+  article 2: each party X has the right to refrain from act(X).
+  article 3: each party X shall not act(X).
+  article 4: each party X may act(X).
+  article 5: each party X has the right to act(X).
+  article 6: each party X may refrain from act(X).
+  article 7: each party X shall go(X).
+""",
+        {
+            ("permission-prohibition", "TA:4", "TA:3"): {"AA", "BB"},
+            ("right-prohibition", "TA:5", "TA:3"): {"AA", "BB"},
+            ("right-obligation", "TA:5", "TA:7"): {"AA", "BB"},
+        },
+    ),
+    # `take any action` with both forms: an exemption from any act of the bearer,
+    # for a bearer party to both treaties
+    "exemption-any-action": (
+        """\
+treaty TA "Treaty TA":
+  parties: AA, BB.
+  article 1: AA need not take any action A.
+  article 2: each party X shall go(X).
+treaty TB "Treaty TB":
+  parties: BB.
+  article 1: BB has the right to refrain from take any action A if ff(BB).
+""",
+        {
+            ("obligation-exemption", "TA:2", "TA:1"): {"AA"},
+            ("right-obligation", "TB:1", "TA:2"): {"BB"},
+        },
+    ),
 }
 
 

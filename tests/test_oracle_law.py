@@ -101,6 +101,8 @@ OP = "obligation-prohibition"
 RP = "right-prohibition"
 PP = "permission-prohibition"
 OO = "obligation-obligation"
+OE = "obligation-exemption"
+RO = "right-obligation"
 AB = ("AA", "BB")
 
 # name -> (world after VOCABULARY, {(kind, ref, ref): row}); refs sorted, rows as _row
@@ -379,6 +381,81 @@ treaty HF "Final Act" kind commitment:
   article 2: each party X shall not act(X).
 """,
         {(OP, "HF:1", "HF:2"): (AB, "unresolved", None, (), (), (), (), "warning", False)},
+    ),
+    # the Charter rule covers UN's obligation against TL's liberty, not UN's
+    # protected liberty against TL's obligation: lex posterior makes TL win that
+    # one, among parties (BB is a party of UN only), an error like any right-obligation
+    "charter-rule-not-for-liberties": (
+        """\
+treaty UN "Charter" signed 1945-06-26:
+  parties: AA, BB.
+  article 103: this treaty's obligations prevail over all other treaties.
+  article 1: each party X shall act(X).
+  article 2: each party X has the right to refrain from go(X).
+treaty TL "Later treaty" signed 2000-01-01:
+  parties: AA.
+  article 1: each party X may refrain from act(X).
+  article 2: each party X shall go(X).
+""",
+        {
+            (OE, "TL:1", "UN:1"): (("AA",), "prevails", "UN", ("UN:103",), ("TL:1",), (), (), "warning", False),
+            (RO, "TL:2", "UN:2"): (
+                ("AA",),
+                "partial",
+                "TL",
+                ("lex posterior",),
+                ("UN:2",),
+                ("BB",),
+                (),
+                "error",
+                False,
+            ),
+        },
+    ),
+    # unranked: an obligation-exemption is a warning whatever its status, a
+    # protected liberty's right-obligation an error
+    "liberties-unresolved": (
+        """\
+treaty TA "Treaty TA":
+  parties: AA, BB.
+  article 1: each party X shall act(X).
+treaty TB "Treaty TB":
+  parties: AA.
+  article 1: AA need not act(AA).
+  article 2: AA has the right to refrain from act(AA).
+""",
+        {
+            (OE, "TA:1", "TB:1"): (("AA",), "unresolved", None, (), (), (), (), "warning", False),
+            (RO, "TA:1", "TB:2"): (("AA",), "unresolved", None, (), (), (), (), "error", False),
+        },
+    ),
+    # 8.5 with a liberty as the third norm: the later TB:1 outranks TA:1 wherever
+    # TA:1 meets TA:2, and nothing displaces the prohibition (a liberty never meets
+    # one): TA:1 gives way
+    "displaced-by-a-liberty": (
+        """\
+treaty TA "Treaty TA" signed 2000-01-01:
+  parties: AA, BB.
+  article 1: each party X shall act(X).
+  article 2: each party X shall not act(X).
+treaty TB "Treaty TB" signed 2010-01-01:
+  parties: AA, BB.
+  article 1: each party X need not act(X).
+""",
+        {
+            (OP, "TA:1", "TA:2"): (
+                AB,
+                "displaced",
+                "TA",
+                ("TB:1", "lex posterior"),
+                ("TA:1",),
+                (),
+                (),
+                "warning",
+                False,
+            ),
+            (OE, "TA:1", "TB:1"): (AB, "prevails", "TB", ("lex posterior",), ("TA:1",), (), (), "warning", False),
+        },
     ),
 }
 

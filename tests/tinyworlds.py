@@ -1,8 +1,10 @@
 """A Hypothesis strategy for tiny, valid worlds (2-3 entities, 2-6 norms) as text.
 
 Small enough that :mod:`bruteforce` can enumerate every scenario, rich enough to
-exercise every conflict kind, axioms (chains, conditions, exclusions), assumptions,
-``unless``, quantifiers, membership, ``take any action`` and judgements.
+exercise every conflict kind, every modality (the liberties ``need not``, ``may
+refrain from`` and ``has the right to refrain from`` too), axioms (chains, conditions,
+exclusions), assumptions, ``unless``, quantifiers, membership, ``take any action`` and
+judgements.
 """
 
 from __future__ import annotations
@@ -10,6 +12,19 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 ENTITIES = ["AA", "BB", "CC"]
+#: The modal words a norm is drawn with: the duties, permissions and rights, and the
+#: liberties in their three wordings (three norms of eight); `shall` twice, since
+#: a liberty meets nothing but an obligation.
+MODALITIES = [
+    "shall",
+    "shall",
+    "shall not",
+    "may",
+    "has the right to",
+    "need not",
+    "may refrain from",
+    "has the right to refrain from",
+]
 
 
 def base_vocabulary(draw: st.DrawFn) -> tuple[list[str], list[str]]:
@@ -118,7 +133,7 @@ def tiny_world(draw: st.DrawFn, max_norms: int = 6) -> str:
         if draw(st.integers(0, 4)) == 0:
             lines.append("  article 0: this treaty prevails over all other treaties.")
         for k in range(per[t]):
-            modality = draw(st.sampled_from(["shall", "shall not", "may", "has the right to"]))
+            modality = draw(st.sampled_from(MODALITIES))
             named = draw(st.integers(0, 4)) == 0
             bearer = draw(st.sampled_from(ents)) if named else "X"
             subject = bearer if named else draw(st.sampled_from(["each party X", "each member X of GG"]))
