@@ -313,6 +313,38 @@ def generate(seed: int, norms: int) -> list[tuple[str, str]]:
     return files
 
 
+def with_readings(files: list[tuple[str, str]], k: int, treaties: int = 6) -> list[tuple[str, str]]:
+    """The register with ``k`` readings declared and a few sentences tagged: in
+    ``treaties`` treaty files, the first obligation or prohibition is written once
+    per reading (the same words, so that each reading's version is a norm of its
+    own whose pairs are asked again, while what it finds stays few: the tags touch
+    few norms), and a precedence sentence is added to the last article, a claim
+    in reading 1 and deference in the others (which resolve that treaty's
+    conflicts differently). With ``k == 0`` the files are returned unchanged."""
+    if k == 0:
+        return files
+    names = [f"r{i}" for i in range(1, k + 1)]
+    out = []
+    done = 0
+    for name, text in files:
+        if name == "vocabulary.treaty":
+            text += "\n" + "".join(f'reading {r} "benchmark reading {r}".\n' for r in names)
+        elif done < treaties and "\n  article " in text:
+            lines = text.split("\n")
+            first = next(i for i, line in enumerate(lines) if line.startswith("    ") and " shall " in line)
+            norm = lines[first].strip()
+            versions = [f"in reading {r}: {norm}" for r in names]
+            lines[first] = "    " + "\n    ".join(versions)
+            last = max(i for i, line in enumerate(lines) if line.startswith("    "))
+            claim = [f"in reading {names[0]}: this treaty prevails over all other treaties."]
+            claim += [f"in reading {r}: this treaty is subject to all other treaties." for r in names[1:]]
+            lines[last] += "\n    " + "\n    ".join(claim)
+            text = "\n".join(lines)
+            done += 1
+        out.append((name, text))
+    return out
+
+
 def write(files: list[tuple[str, str]], out: str) -> list[str]:
     """Write the files to ``out`` (created if needed); returns their paths."""
     os.makedirs(out, exist_ok=True)
