@@ -76,14 +76,12 @@ def check(
     :class:`treatycheck.incremental.Session`) limits the solving to the pairs an
     edit touched. A world with readings is checked once per reading and the
     report merged (``Conflict.readings``); ``reading`` checks that one reading only
-    (a ``ValueError`` if the world declares no such reading).
+    (a :class:`TreatyError`, E302, if the world declares no such reading).
     """
     if reading is not None:
-        if reading not in world.reading_names:
-            raise ValueError(
-                f"no reading `{reading}` is declared (declared: {', '.join(world.reading_names) or 'none'})"
-            )
-        world = world.in_reading(reading)
+        from .readings import one_reading
+
+        world = one_reading(world, reading)
         reuse = None
     options = CheckOptions(timeout, deadline, cache_dir, emit is not None, progress)
     executor = Serial() if emit is not None else executor_for(jobs, scheduler)

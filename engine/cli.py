@@ -30,13 +30,14 @@ from .cli_output import guard as _guard
 from .cli_output import painter as _painter
 from .cli_output import use_colour as _colour
 from .cli_output import write_output
-from .diagnostics import MAX_SHOWN, TreatyError, render_all
+from .diagnostics import MAX_SHOWN, render_all
 from .expectations import run_expectations
-from .explain import english, logic, precedence_words
+from .explain import decided_by, english, logic, only_in, precedence_words, unknown_ref
 from .fmt import format_module
 from .loader import expand_paths, read_source
 from .model import ref_matches
-from .report import Conflict, Report
+from .readings import one_reading
+from .report import Report
 from .report.baseline import baseline_text, read_baseline, without
 from .report.sarif import to_sarif
 from .report.text import render_conflict, render_diff, render_text
@@ -142,27 +143,6 @@ def reading_option(fn: F) -> F:
     return click.option(
         "--reading", metavar="NAME", help="Check one declared reading only (the report then has no `readings`)."
     )(fn)
-
-
-def _cut(world: World, reading: str | None) -> World:
-    """The world as ``--reading NAME`` has it (unchanged without the option); a
-    name that is not declared is E302."""
-    if reading is None:
-        return world
-    if reading in world.reading_names:
-        return world.in_reading(reading)
-    from .codes import Code
-    from .diagnostics import Diagnostic, did_you_mean
-
-    if not world.readings:
-        message = f"`--reading {reading}`: the files declare no reading"
-    else:
-        hint = did_you_mean(reading, world.reading_names)
-        names = ", ".join(world.reading_names)
-        message = f"`--reading {reading}`: no such reading" + (
-            f"; did you mean `{hint}`?" if hint else f" (declared: {names})"
-        )
-    raise TreatyError([Diagnostic.of(Code.NO_SUCH_READING, message)], world.sources)
 
 
 def solver_options(fn: F) -> F:
@@ -290,7 +270,7 @@ def check(
             _settled(whole)
         else:
             whole = _load(files, no_builtin, against)
-        world = _cut(whole, reading)
+        world = one_reading(whole, reading)
         _warnings(world)
         progress = _Progress()
         client = _connect(scheduler)
@@ -405,32 +385,6 @@ def _at(world: World, ref: str, kind: str = "norm") -> str:
     return f"{span.line}:{span.column}"
 
 
-def _unknown_ref(world: World, ref: str) -> TreatyError:
-    """The error for an ``explain`` ref that names no norm and no precedence sentence
-    (code E301, an unknown ref on the command line), with the closest ref of either kind as a hint."""
-    from .codes import Code
-    from .diagnostics import Diagnostic, did_you_mean
-
-    refs = {n.ref for n in world.norms} | {c.ref for t in world.treaties for c in t.precedence}
-    hint = did_you_mean(ref, refs)
-    message = f"no norm or precedence sentence `{ref}`" + (f"; did you mean `{hint}`?" if hint else "")
-    return TreatyError([Diagnostic.of(Code.UNKNOWN_REF, message)], world.sources)
-
-
-def _only_in(readings: tuple[str, ...]) -> str:
-    """The explain line for a sentence tagged `in reading`: where it holds."""
-    if not readings:
-        return ""
-    return f"\n  only in reading{'s' if len(readings) > 1 else ''}: {', '.join(readings)}"
-
-
-def _decided_by(k: Conflict, ref: str) -> bool:
-    """Does the sentence ``ref`` rank the conflict, or is it the undertaking the
-    conflict breaches, in some reading?"""
-    resolutions = [k.resolution] + [o.resolution for _, o in k.readings]
-    return any(ref in r.by or ref in r.breaches for r in resolutions)
-
-
 @main.command()
 @click.argument("ref")
 @click.argument("files", nargs=-1)
@@ -442,18 +396,18 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt, reading) -> N
     """Show a norm (such as EST:2.1) or a precedence sentence (NAT:8) in plain words, with its conflicts."""
 
     def run() -> int:
-        world = _cut(_load(files, no_builtin, against), reading)
+        world = one_reading(_load(files, no_builtin, against), reading)
         _warnings(world)
         norms = [n for n in world.norms if ref_matches(ref, n.ref)]
         clauses = [c for t in world.treaties for c in t.precedence if ref_matches(ref, c.ref)]
         if not norms and not clauses:
-            raise _unknown_ref(world, ref)
+            raise unknown_ref(world, ref)
         # a precedence sentence ranks its own treaty against others, but through a
         # displacement it also decides conflicts between norms of other treaties:
         # with a sentence to explain, every conflict is looked at
         only = None if clauses else frozenset(n.ref for n in norms)
         report, _ = run_check(world, only is None, CheckOptions(timeout=timeout), Serial(), None, only)
-        decides = {c.ref: [k for k in report.conflicts if _decided_by(k, c.ref)] for c in clauses}
+        decides = {c.ref: [k for k in report.conflicts if decided_by(k, c.ref)] for c in clauses}
         own = {n.ref for n in norms}
         decided = {k.id for ks in decides.values() for k in ks}
         conflicts = [k for k in report.conflicts if k.id in decided or any(x.ref in own for x in k.norms)]
@@ -496,14 +450,14 @@ def explain(ref, files, no_builtin, against, output, timeout, fmt, reading) -> N
         for n in norms:
             out.append(
                 f"{paint(n.ref, 'bold')}  ({n.file}:{_at(world, n.ref)})\n  text:  {world.source_map.norm(n.ref).text}\n"
-                f"  logic: {logic(world, n)}\n  words: {english(world, n)}" + _only_in(n.readings)
+                f"  logic: {logic(world, n)}\n  words: {english(world, n)}" + only_in(n.readings)
             )
         for c in clauses:
             count = len(decides[c.ref])
             out.append(
                 f"{paint(c.ref, 'bold')}  ({world.source_map.span('precedence', c.ref).file}:{_at(world, c.ref, 'precedence')})\n  text:  {world.source_map.place('precedence', c.ref).text}\n"
                 f"  kind:  {c.kind}\n  words: {c.ref} {precedence_words(world, c)}.\n"
-                f"  decides: {count} conflict{'s' if count != 1 else ''}" + _only_in(c.readings)
+                f"  decides: {count} conflict{'s' if count != 1 else ''}" + only_in(c.readings)
             )
         if conflicts:
             out.append(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}:")
@@ -532,7 +486,7 @@ def test_cmd(
         groups = [[f] for f in expand_paths(files)] if each_file else [list(files)]
         outcomes = []
         for group in groups:
-            world = _cut(_load(group, no_builtin, against), reading)
+            world = one_reading(_load(group, no_builtin, against), reading)
             _warnings(world)
             report = api.check(
                 world,
@@ -587,8 +541,8 @@ def diff_cmd(
     def run() -> int:
         from .diff import diff
 
-        before = _cut(_load([old], no_builtin, against), reading)
-        after = _cut(_load([new], no_builtin, against), reading)
+        before = one_reading(_load([old], no_builtin, against), reading)
+        after = one_reading(_load([new], no_builtin, against), reading)
         report = diff(
             before, after, timeout=timeout, jobs=jobs, cache_dir=_cache(cache_dir, no_cache), deadline=deadline
         )

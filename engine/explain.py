@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from . import model as m
+from .codes import Code
+from .diagnostics import Diagnostic, TreatyError, did_you_mean
 from .fmt import term
 from .kinds import MODALITY_WORDS
 from .world import Norm, PrecedenceClause, World
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .report.data import Conflict
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -180,3 +186,26 @@ def precedence_words(world: World, clause: PrecedenceClause) -> str:
         "article_prevails_all": f"puts article {clause.article} of {t} above all its other articles",
         "article_subject_to": f"puts article(s) {arts} of {t} above article {clause.article}",
     }[clause.kind]
+
+
+def only_in(readings: tuple[str, ...]) -> str:
+    """The explain line for a sentence tagged `in reading`: where it holds."""
+    if not readings:
+        return ""
+    return f"\n  only in reading{'s' if len(readings) > 1 else ''}: {', '.join(readings)}"
+
+
+def decided_by(k: Conflict, ref: str) -> bool:
+    """Does the sentence ``ref`` rank the conflict, or is it the undertaking the
+    conflict breaches, in some reading?"""
+    resolutions = [k.resolution] + [o.resolution for _, o in k.readings]
+    return any(ref in r.by or ref in r.breaches for r in resolutions)
+
+
+def unknown_ref(world: World, ref: str) -> TreatyError:
+    """The error for an ``explain`` ref that names no norm and no precedence sentence
+    (code E301, an unknown ref on the command line), with the closest ref of either kind as a hint."""
+    refs = {n.ref for n in world.norms} | {c.ref for t in world.treaties for c in t.precedence}
+    hint = did_you_mean(ref, refs)
+    message = f"no norm or precedence sentence `{ref}`" + (f"; did you mean `{hint}`?" if hint else "")
+    return TreatyError([Diagnostic.of(Code.UNKNOWN_REF, message)], world.sources)

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from .codes import Code
+from .diagnostics import Diagnostic, TreatyError, did_you_mean
 from .incremental import Reuse
 from .report.data import Conflict, ReadingOutcome, Report, Summary
 from .search.result import Analysis, to_rows
@@ -150,3 +152,21 @@ def view(report: Report, name: str) -> Report:
         if reading == name
     )
     return replace(report, conflicts=conflicts, readings=())
+
+
+def one_reading(world: World, reading: str | None) -> World:
+    """The world as ``--reading NAME`` has it (unchanged for None). Raises
+    :class:`TreatyError` E302 for a name the world does not declare."""
+    if reading is None:
+        return world
+    if reading in world.reading_names:
+        return world.in_reading(reading)
+    if not world.readings:
+        message = f"`--reading {reading}`: the files declare no reading"
+    else:
+        hint = did_you_mean(reading, world.reading_names)
+        names = ", ".join(world.reading_names)
+        message = f"`--reading {reading}`: no such reading" + (
+            f"; did you mean `{hint}`?" if hint else f" (declared: {names})"
+        )
+    raise TreatyError([Diagnostic.of(Code.NO_SUCH_READING, message)], world.sources)

@@ -264,7 +264,7 @@ def test_reading_option_names_a_declared_reading(tmp_path: Path, command: str) -
 
 def test_reading_on_the_api() -> None:
     world = treatycheck.loads(EXAMPLE)
-    with pytest.raises(ValueError, match="no reading `x`"):
+    with pytest.raises(treatycheck.TreatyError, match="no such reading"):
         treatycheck.check(world, reading="x")
     report = treatycheck.check(world, reading="critics")
     assert not report.readings and [c.resolution.winner for c in report.conflicts] == ["EST"]
@@ -282,3 +282,53 @@ def test_no_readings_no_readings_keys(tmp_path: Path) -> None:
     assert '"readings"' not in out and '"every_reading"' not in out
     sarif = _cli("check", "--no-builtin", "--format", "sarif", str(path)).stdout
     assert '"readings"' not in sarif
+
+
+# ---------------------------------------------------------------- the same answers every way
+
+
+def _json(*args: str) -> dict:
+    done = _cli("check", "--no-builtin", "--format", "json", *args)
+    assert done.returncode in (0, 1), done.stderr
+    data = json.loads(done.stdout)
+    data["summary"].pop("seconds"), data["summary"].pop("queries")
+    return data
+
+
+def test_snapshot_jobs_and_cache_give_the_cold_report(tmp_path: Path) -> None:
+    """A re-check after an edit (the snapshot), --jobs 2 and a warm cache give, byte
+    for byte, the report of a cold check of the same files."""
+    path = _world(tmp_path)
+    cache = str(tmp_path / "cache")
+    _json("--cache-dir", cache, str(path))  # leaves the snapshot
+    edited = EXAMPLE.replace("shall station(X, P) if attacked(P)", "shall station(X, P) if attacked(P) and P is X")
+    path.write_text(edited, encoding="utf-8")
+    again = _json("--cache-dir", cache, str(path))
+    assert again == _json("--no-cache", str(path))
+    assert _json("--no-cache", "--jobs", "2", str(path)) == again
+    assert _json("--cache-dir", cache, str(path)) == again
+
+
+def test_diff_tells_may_from_need_not(tmp_path: Path) -> None:
+    old = tmp_path / "old.treaty"
+    new = tmp_path / "new.treaty"
+    text = "state AA.\naction go(actor).\ntreaty TA:\n  parties: AA.\n  article 1: AA may go(AA).\n"
+    old.write_text(text, encoding="utf-8")
+    new.write_text(text.replace("may", "need not"), encoding="utf-8")
+    data = json.loads(_cli("diff", "--no-builtin", "--format", "json", str(old), str(new)).stdout)
+    [article] = data["articles"]
+    assert (article["change"], article["modality"]) == ("different", {"old": "permission", "new": "exemption"})
+
+
+def test_diff_sees_a_reading_change(tmp_path: Path) -> None:
+    """Only the plain reading's resolution moves: `changed`, with both readings."""
+    old = _world(tmp_path)
+    new = tmp_path / "new.treaty"
+    new.write_text(
+        EXAMPLE.replace("in reading plain: this treaty is subject to all earlier treaties.", "").replace(
+            "expect conflict NT:5 EST:2 resolved prevails NT in reading plain.\n", ""
+        ),
+        encoding="utf-8",
+    )
+    data = json.loads(_cli("diff", "--no-builtin", "--format", "json", str(old), str(new)).stdout)
+    assert [c["id"] for c in data["changed"]] == ["EST:2~NT:5/obligation-prohibition"]

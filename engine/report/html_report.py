@@ -140,6 +140,11 @@ def render_html(report: Report, world: World) -> str:
         )
     else:
         lede = f"No conflicts found in {subject}."
+    if report.readings:
+        told = "; ".join(f"{r.name}" + (f" ({r.description})" if r.description else "") for r in report.readings)
+        lede += (
+            f" Checked under {len(report.readings)} readings: {told}; each conflict says how each reading settles it."
+        )
     totals = [("errors", s.errors, "error"), ("warnings", s.warnings, "warning")]
     if s.unknown:
         totals.append(("unknown", s.unknown, "unknown"))
