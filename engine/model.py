@@ -437,7 +437,7 @@ class Expect:
     comments: tuple[str, ...] = ()
     # `in reading NAME`: the one reading it is pinned to (None: every reading)
     reading: str | None = None
-    reading_span: Span = field(default=_span(), compare=False, repr=False)
+    reading_span: Span = _span()
 
 
 @dataclass(frozen=True)

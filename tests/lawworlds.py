@@ -18,24 +18,15 @@ never clash.
 from __future__ import annotations
 
 from hypothesis import strategies as st
+from tinyworlds import MODALITIES as TINY_MODALITIES
 from tinyworlds import base_vocabulary
 
 TREATIES = ["TA", "TB", "TC"]
 DATES = ["2000-01-01", "2010-01-01", "2020-01-01"]
-#: Mostly duties, so that norms collide often; a liberty (in any of its three
-#: wordings) in three norms of ten, against the obligations.
-MODALITIES = [
-    "shall",
-    "shall",
-    "shall",
-    "shall not",
-    "shall not",
-    "may",
-    "has the right to",
-    "need not",
-    "may refrain from",
-    "has the right to refrain from",
-]
+#: Mostly duties, so that norms collide often: tinyworlds' modal words with one more
+#: `shall` and `shall not`; a liberty (in any of its three wordings) in three norms
+#: of ten, against the obligations.
+MODALITIES = ["shall", "shall not", *TINY_MODALITIES]
 
 
 @st.composite
