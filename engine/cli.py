@@ -11,17 +11,15 @@ only module that imports this one's ``main``.
 
 from __future__ import annotations
 
-import gc
 import json
-import math
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from . import api
+from .cli_analyses import control_cmd, overlap_cmd
 
 # under the private names the commands are written with: they are cli's helpers,
 # not part of its interface
@@ -30,7 +28,6 @@ from .cli_output import guard as _guard
 from .cli_output import painter as _painter
 from .cli_output import use_colour as _colour
 from .cli_output import write_output
-from .diagnostics import MAX_SHOWN, render_all
 from .expectations import run_expectations
 from .explain import decided_by, english, logic, only_in, precedence_words, unknown_ref
 from .fmt import format_module
@@ -50,27 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from distributed import Client
     from rich.progress import Progress, TaskID
 
-#: A command function, given back by the option decorators with its type.
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _load(files: Sequence[str], no_builtin: bool, against: Sequence[str]) -> World:
-    return _settled(api.load(files, builtin=not no_builtin, against=against))
-
-
-def _settled(world: World) -> World:
-    """The world, with everything allocated so far moved out of the cycle collector's
-    sight (``gc.freeze``): the world lives until the command ends, and the solving
-    that follows allocates steadily, so each collection would walk the whole world
-    again (about 7% of a check of 10,000 norms). A command-line process only; the
-    library leaves the collector alone."""
-    gc.freeze()
-    return world
-
-
-def _warnings(world: World) -> None:
-    if world.warnings:
-        click.echo(render_all(world.warnings, world.sources, MAX_SHOWN), err=True)
+from .cli_options import TIMEOUT, reading_option, solver_options, world_options
+from .cli_options import cache_directory as _cache
+from .cli_options import load as _load
+from .cli_options import settled as _settled
+from .cli_options import show_warnings as _warnings
 
 
 def _exit_for(report: Report, fail_on: str) -> int:
@@ -81,23 +62,6 @@ def _exit_for(report: Report, fail_on: str) -> int:
         return 1
     return 0
 
-
-class _Seconds(click.FloatRange):
-    """A number of seconds within a range. A plain FloatRange lets ``nan`` through
-    (every comparison with it is false), and Z3 takes its time limit in milliseconds
-    as an unsigned 32-bit number, so the bounds are finite and checked."""
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        seconds = super().convert(value, param, ctx)
-        if not math.isfinite(seconds):
-            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
-        return float(seconds)
-
-
-#: ``--timeout``: one solver query, at most a day (86,400,000 ms fits Z3's limit).
-TIMEOUT = _Seconds(min=0.001, max=86_400)
-#: ``--deadline``: the whole search, at most a year.
-DEADLINE = _Seconds(min=0.001, max=366 * 86_400)
 
 #: Seconds to wait for a ``--scheduler`` to answer before giving up.
 SCHEDULER_CONNECT_SECONDS = 5
@@ -125,55 +89,6 @@ def _connect(address: str | None) -> Client | str | None:
         return Client(address, timeout=SCHEDULER_CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError, TypeError) as e:
         raise _Refused(f"cannot reach the Dask scheduler at `{address}`: {e}") from None
-
-
-def world_options(fn: F) -> F:
-    fn = click.option("--no-builtin", is_flag=True, help="Do not load the built-in commitments library.")(fn)
-    fn = click.option(
-        "--against",
-        multiple=True,
-        metavar="FILE_OR_DIR",
-        help="Context files: read, but their own conflicts are not reported.",
-    )(fn)
-    fn = click.option("--output", "-o", metavar="FILE", help="Write the report to FILE (atomically).")(fn)
-    return fn
-
-
-def reading_option(fn: F) -> F:
-    return click.option(
-        "--reading", metavar="NAME", help="Check one declared reading only (the report then has no `readings`)."
-    )(fn)
-
-
-def solver_options(fn: F) -> F:
-    fn = click.option(
-        "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True
-    )(fn)
-    fn = click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True, help="Seconds per solver query.")(fn)
-    fn = click.option(
-        "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes."
-    )(fn)
-    fn = click.option(
-        "--deadline",
-        type=DEADLINE,
-        help="Seconds for the whole check; pairs not reached are `unknown`.",
-    )(fn)
-    fn = click.option(
-        "--cache-dir",
-        metavar="DIR",
-        envvar="TREATYCHECK_CACHE_DIR",
-        help="Where verdicts are cached between runs (default: the user cache directory).",
-    )(fn)
-    fn = click.option("--no-cache", is_flag=True, help="Neither read nor write the verdict cache.")(fn)
-    return fn
-
-
-def _cache(cache_dir: str | None, no_cache: bool) -> str | None:
-    if no_cache:
-        return None
-    from .cache import default_directory
-
-    return cache_dir or default_directory()
 
 
 class _Progress:
@@ -586,6 +501,10 @@ def fmt_cmd(files, check_only) -> None:
         return 0
 
     _guard(run)
+
+
+main.add_command(control_cmd)
+main.add_command(overlap_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover - ``python -m treatycheck.cli``

@@ -120,6 +120,9 @@ class Code(StrEnum):
     ARTICLE_RANKS_ITSELF = "E234", _ERROR, "Article ranks itself"
     UNKNOWN_READING = "E235", _ERROR, "Unknown reading"
     READING_OUTSIDE_ARTICLE = "E236", _ERROR, "`in reading` outside an article"
+    UNKNOWN_DECIDER = "E237", _ERROR, "`decided by` naming no parameter"
+    DECIDER_NOT_ENTITY = "E238", _ERROR, "`decided by` on an action or an action parameter"
+    NOT_A_NORM_REF = "E239", _ERROR, "`expect` naming a precedence sentence as a norm"
     # ---- the command line
     NEEDS_DASK = "E300", _ERROR, "Dask is not installed"
     UNKNOWN_REF = "E301", _ERROR, "Unknown ref given to `explain`"

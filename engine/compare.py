@@ -43,7 +43,7 @@ def compare_norms(world: World, pairs: list[tuple[Norm, Norm]], timeout: float =
         io, inew = solver.instance(old, "o"), solver.instance(new, "n")
         results = []
         for a, b in ((io, inew), (inew, io)):
-            r = solver.check(_only(solver, a, b))
+            r = solver.check(only(solver, a, b))
             results.append((r, solver.model if r == z3.sat else None))
         (r_old, m_old), (r_new, m_new) = results
         if z3.unknown in (r_old, r_new):
@@ -55,14 +55,14 @@ def compare_norms(world: World, pairs: list[tuple[Norm, Norm]], timeout: float =
             continue
         if r_new == z3.sat:
             assert m_new is not None
-            out.append((change, _scenario(world, solver, ev, new, old, inew, m_new, "new")))
+            out.append((change, scenario(world, solver, ev, new, old, inew, m_new, "new")))
         else:
             assert m_old is not None
-            out.append((change, _scenario(world, solver, ev, old, new, io, m_old, "old")))
+            out.append((change, scenario(world, solver, ev, old, new, io, m_old, "old")))
     return out
 
 
-def _only(solver: PairSolver, a: NormInstance, b: NormInstance) -> z3.BoolRef:
+def only(solver: PairSolver, a: NormInstance, b: NormInstance) -> z3.BoolRef:
     """Sat iff in some scenario ``a`` imposes its modality on a (bearer, action) on
     which ``b`` imposes nothing; unsat iff ``b`` covers all of ``a``."""
     ctx = solver.enc.ctx
@@ -71,24 +71,27 @@ def _only(solver: PairSolver, a: NormInstance, b: NormInstance) -> z3.BoolRef:
     return all_of([a.applies, z3.Not(z3.Exists(bound, covered) if bound else covered)], ctx)
 
 
-def _scenario(
+def scenario(
     world: World,
     solver: PairSolver,
     ev: Evaluator,
     side: Norm,
-    other: Norm,
+    other: Norm | None,
     inst: NormInstance,
     model: z3.ModelRef,
     label: str,
+    names: tuple[str, str] | None = None,
 ) -> dict:
     """The minimal scenario in which ``side`` (the ``label`` version) imposes
-    something ``other`` does not, as the diff report shows it."""
+    something ``other`` does not (None: in which ``side`` imposes anything), as the
+    diff report shows it. ``names`` are how the story calls the two (by default
+    "the new text" and "the old text")."""
     enc = solver.enc
     env = {n: enc.read(model.eval(v, model_completion=True)) for n, v in inst.env.items()}
     bearer, action = ev.bearer_of(side, env), ev.action_of(side, env)
 
     def differs(s: Scenario) -> bool:
-        return ev.applies(side, env, s) and not ev.imposes(other, bearer, action, s)
+        return ev.applies(side, env, s) and (other is None or not ev.imposes(other, bearer, action, s))
 
     truth = ModelScenario(enc, model)
     full = Recording(truth)
@@ -104,9 +107,10 @@ def _scenario(
     facts = sorted((a for a in atoms if kinds[a[0]] == "fact"), key=written)
     judgements = sorted((a for a in atoms if kinds[a[0]] == "judgement"), key=written)
     told = [tell(world, a) for a in facts + judgements]
-    other_label = "old" if label == "new" else "new"
+    if names is None:
+        names = (f"the {label} text", f"the {'old' if label == 'new' else 'new'} text")
     told.append(
-        f"the {label} text {MODALITY_WORDS[side.modality].imposes} {bearer}: {tell(world, action)}; the {other_label} text does not"
+        f"{names[0]} {MODALITY_WORDS[side.modality].imposes} {bearer}: {tell(world, action)}; {names[1]} does not"
     )
     return {
         "facts": [written(a) for a in facts],

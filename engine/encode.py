@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
@@ -139,6 +140,9 @@ class Encoder:
         self.record: list[z3.ExprRef] | None = None
         #: Formulas derived once per context by later stages, by their own keys.
         self.derived: dict[object, object] = {}
+        #: While set, the atoms of these predicates are built by the given function
+        #: instead of the predicate's own (``control`` encodes a second scenario so).
+        self.alternate: dict[str, Callable[[list[z3.ExprRef]], z3.BoolRef]] = {}
         names = list(world.entity_names) or ["__nobody"]
         self.Entity, consts = z3.EnumSort("Entity", names, ctx=self.ctx)
         self.entity = dict(zip(names, consts, strict=True))
@@ -221,7 +225,9 @@ class Encoder:
         if c is None:
             return z3.BoolVal(True, ctx)
         if isinstance(c, m.Call):
-            return _app(self.functions[c.name], [self.term(a, env) for a in c.args])
+            args = [self.term(a, env) for a in c.args]
+            other = self.alternate.get(c.name) if self.alternate else None
+            return other(args) if other is not None else _app(self.functions[c.name], args)
         if isinstance(c, m.Not):
             return _not(self.cond(c.body, env, treaty))
         if isinstance(c, m.And):

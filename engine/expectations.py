@@ -18,6 +18,7 @@ An ``unknown`` verdict that touches an expectation makes it fail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .fmt import declaration
 from .model import Expect, ref_matches
@@ -37,7 +38,7 @@ class Outcome:
     @property
     def text(self) -> str:
         e = self.expectation
-        return declaration(Expect(e.kind, e.refs, e.status, e.winner, reading=e.reading))
+        return declaration(Expect(e.kind, e.refs, e.status, e.winner, reading=e.reading, entity=e.entity))
 
     def to_dict(self) -> dict[str, object]:
         e = self.expectation
@@ -49,6 +50,10 @@ class Outcome:
             "passed": self.passed,
             "detail": self.detail,
         }
+
+
+#: The expectations about one norm rather than a pair of them.
+NORM_KINDS = ("control", "no_control", "covered", "new")
 
 
 def _both(c: Conflict, a: str, b: str) -> bool:
@@ -70,15 +75,21 @@ def run_expectations(world: World, report: Report, files: set[str] | None = None
     which should hold all conflicts of the world (``check(..., all_conflicts=True)``)."""
     out = []
     views = {name: view(report, name) for name in world.reading_names}
+    analyses = _Analyses(world)
     for e in world.expectations:
         if files is not None and e.file not in files:
             continue
         if not views:
-            out.append(_one(e, report))
+            out.append(analyses.one(e, None) if e.kind in NORM_KINDS else _one(e, report))
             continue
         # pinned to a reading, it must hold there; else in every reading
         names = [e.reading] if e.reading is not None else list(views)
-        failed = [(name, o) for name in names for o in [_one(e, views[name])] if not o.passed]
+        failed = [
+            (name, o)
+            for name in names
+            for o in [analyses.one(e, name) if e.kind in NORM_KINDS else _one(e, views[name])]
+            if not o.passed
+        ]
         if failed:
             detail = "; ".join(f"in reading {name}: {o.detail}" for name, o in failed)
             out.append(Outcome(e, False, detail))
@@ -111,3 +122,61 @@ def _one(e: Expectation, report: Report) -> Outcome:
         if c.resolution.status == e.status and (e.winner is None or c.resolution.winner == e.winner):
             return Outcome(e, True, "")
     return Outcome(e, False, "found " + "; ".join(_describe(c) for c in touching))
+
+
+class _Analyses:
+    """``control`` and ``overlap`` of a world (per reading), run once when an
+    expectation first needs them."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.done: dict[tuple[str, str | None], Any] = {}
+
+    def _run(self, which: str, reading: str | None) -> Any:
+        key = (which, reading)
+        if key not in self.done:
+            world = self.world if reading is None else self.world.in_reading(reading)
+            # only the norms some expectation names are analysed
+            kinds = ("control", "no_control") if which == "control" else ("covered", "new")
+            refs = tuple(e.refs[0] for e in self.world.expectations if e.kind in kinds)
+            if which == "control":
+                from .control import control
+
+                self.done[key] = control(world, files=frozenset(), refs=refs)
+            else:
+                from .overlap import overlap
+
+                self.done[key] = overlap(world, files=frozenset(), refs=refs)
+        return self.done[key]
+
+    def one(self, e: Expectation, reading: str | None) -> Outcome:
+        ref = e.refs[0]
+        if e.kind in ("control", "no_control"):
+            norms = self._run("control", reading).norm(ref)
+            if not norms:
+                return Outcome(e, False, f"{ref} is no obligation or prohibition (control is found for duties only)")
+            holding = [n for n in norms if e.entity in n.controllers]
+            if e.kind == "control":
+                if holding:
+                    return Outcome(e, True, "")
+                if any(n.unknown for n in norms):
+                    return Outcome(e, False, f"the solver could not decide who controls {ref}")
+                shown = "; ".join(f"{n.ref}: {', '.join(sorted(n.controllers)) or 'no one'}" for n in norms)
+                return Outcome(e, False, f"{e.entity} does not control {ref} (controlled by {shown})")
+            if holding:
+                bearers = [b for n in holding for b, es in n.bearers if e.entity in es]
+                return Outcome(e, False, f"{e.entity} controls {holding[0].ref} for {', '.join(bearers)}")
+            if any(n.unknown for n in norms):
+                return Outcome(e, False, f"the solver could not decide who controls {ref}")
+            return Outcome(e, True, "")
+        found = self._run("overlap", reading).norm(ref)
+        if any(o.unknown for o in found):
+            return Outcome(e, False, f"the solver could not decide whether {ref} is covered")
+        wrong = [o for o in found if (o.status == "new") != (e.kind == "new")]
+        if not wrong:
+            return Outcome(e, True, "")
+        o = wrong[0]
+        if o.status == "new":
+            near = f" (closest: {o.closest})" if o.closest else ""
+            return Outcome(e, False, f"{o.ref} is new{near}")
+        return Outcome(e, False, f"{o.ref} is {o.status} by {', '.join(o.covering) or 'nothing (it never applies)'}")

@@ -178,7 +178,8 @@ def declaration(d: m.Item) -> str:
     if isinstance(d, m.PredicateDecl):
         params = ", ".join(p.name + (": action" if p.type == "action" else "") for p in d.params)
         shown = f"({params})" if d.params or d.parens else ""
-        return f"{d.kind} {d.name}{shown}{_title(d.template)}."
+        decider = f" decided by {d.decided_by}" if d.decided_by else ""
+        return f"{d.kind} {d.name}{shown}{_title(d.template)}{decider}."
     if isinstance(d, m.AxiomDecl):
         if d.kind == "excludes":
             return f"axiom {d.name}: {term(d.left)} excludes {term(d.right)}."
@@ -194,6 +195,11 @@ def declaration(d: m.Item) -> str:
             return f"expect consistent {d.refs[0]}{pin}."
         if d.kind == "no_conflict":
             return f"expect no conflict {d.refs[0]} {d.refs[1]}{pin}."
+        if d.kind in ("control", "no_control"):
+            no = "no " if d.kind == "no_control" else ""
+            return f"expect {no}control {d.entity} {d.refs[0]}{pin}."
+        if d.kind in ("covered", "new"):
+            return f"expect {d.kind} {d.refs[0]}{pin}."
         res = f" resolved {d.status}" + (f" {d.winner}" if d.winner else "") if d.status else ""
         return f"expect conflict {d.refs[0]} {d.refs[1]}{res}{pin}."
     raise TypeError(f"not a declaration: {d!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -216,7 +217,13 @@ def build_world(sources: Sequence[tuple[str, str]], user_files: Sequence[str]) -
     gc.disable()
     try:
         modules = parse_sources(sources)
-        return resolve(modules, user_files=user_files), modules
+        world = resolve(modules, user_files=user_files)
+        from .vacuity import vacuous  # Z3 only when a condition needs the solver
+
+        never = vacuous(world)
+        if never:
+            world = replace(world, warnings=(*world.warnings, *never))
+        return world, modules
     finally:
         if was_enabled:
             gc.enable()

@@ -207,7 +207,11 @@ class Param:
 
 @dataclass(frozen=True)
 class PredicateDecl:
-    """``action|fact|judgement name(params) "template".``"""
+    """``action|fact|judgement name(params) "template" [decided by P].``
+
+    ``decided_by`` names the parameter whose entity decides the atom (a consent, an
+    opinion); ``decided_by_span`` is where that name is written.
+    """
 
     kind: str  # "action" | "fact" | "judgement"
     name: str
@@ -216,6 +220,8 @@ class PredicateDecl:
     span: Span = _span()
     comments: tuple[str, ...] = ()
     parens: bool = field(default=True, compare=False, repr=False)
+    decided_by: str | None = None
+    decided_by_span: Span = _span()
 
 
 @dataclass(frozen=True)
@@ -424,9 +430,10 @@ class Treaty:
 class Expect:
     """An ``expect`` sentence.
 
-    ``kind`` is ``conflict``, ``no_conflict`` or ``consistent``; ``refs`` holds two refs
-    (or the treaty id for ``consistent``); ``status``/``winner`` the optional
-    ``resolved STATUS [WINNER]``.
+    ``kind`` is ``conflict``, ``no_conflict``, ``consistent``, ``control``,
+    ``no_control``, ``covered`` or ``new``; ``refs`` holds two refs (the treaty id for
+    ``consistent``, one ref for the last four); ``status``/``winner`` the optional
+    ``resolved STATUS [WINNER]``; ``entity`` the controlling entity of ``control``.
     """
 
     kind: str
@@ -438,6 +445,7 @@ class Expect:
     # `in reading NAME`: the one reading it is pinned to (None: every reading)
     reading: str | None = None
     reading_span: Span = _span()
+    entity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -492,7 +500,7 @@ KEYWORDS = frozenset(
     commitment parties of all states article each party member shall not may has the right to
     take any if unless and or in is a every some entity satisfies this prevails over other
     treaties subject expect conflict no consistent resolved implies excludes deadlock
-    unresolved""".split()
+    unresolved decided by control covered new""".split()
 )
 
 

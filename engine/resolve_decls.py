@@ -149,8 +149,44 @@ def check_predicates(decls: dict[str, m.PredicateDecl], errs: Errors) -> dict[st
                         decl.span,
                         f"did you mean `{{{hint}}}`?" if hint else f"parameters: {', '.join(sorted(seen)) or 'none'}",
                     )
-        predicates[name] = Predicate(name, decl.kind, decl.params, decl.template)
+        predicates[name] = Predicate(name, decl.kind, decl.params, decl.template, _decider(name, decl, errs))
     return predicates
+
+
+def _decider(name: str, decl: m.PredicateDecl, errs: Errors) -> int | None:
+    """The index of the ``decided by`` parameter (None when there is none, or it is
+    unusable: E237 no such parameter, E238 on an action or an action parameter)."""
+    if decl.decided_by is None:
+        return None
+    span = decl.decided_by_span
+    if decl.kind == "action":
+        errs.error(
+            Code.DECIDER_NOT_ENTITY,
+            f"action `{name}` cannot be `decided by` anyone",
+            span,
+            "an action is done, not decided: put `decided by` on the fact or judgement that records a consent or opinion",
+        )
+        return None
+    names = [p.name for p in decl.params]
+    if decl.decided_by not in names:
+        hint = did_you_mean(decl.decided_by, names)
+        errs.error(
+            Code.UNKNOWN_DECIDER,
+            f"`{name}` has no parameter `{decl.decided_by}` to be decided by",
+            span,
+            f"did you mean `{hint}`?" if hint else f"parameters: {', '.join(names) or 'none'}",
+        )
+        return None
+    index = names.index(decl.decided_by)
+    if decl.params[index].type == "action":
+        errs.error(
+            Code.DECIDER_NOT_ENTITY,
+            f"`{decl.decided_by}` of `{name}` is an action, and only an entity decides",
+            span,
+            "name the parameter of the entity whose consent or opinion this is",
+        )
+        return None
+    return index
 
 
 @dataclass(frozen=True)

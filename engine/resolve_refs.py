@@ -31,14 +31,18 @@ def check_expectations(
     """Check each ``expect`` sentence against the resolved treaties and norms."""
     treaties = list(treaties)
     article_sets = {t.id: set(t.articles) for t in treaties}
-    sentence_refs = {n.ref for n in norms} | {c.ref for t in treaties for c in t.precedence}
+    norm_refs = {n.ref for n in norms}
+    sentence_refs = norm_refs | {c.ref for t in treaties for c in t.precedence}
     expectations = []
     for exp, file in expects:
         if exp.kind == "consistent":
             names.treaty(exp.refs[0], exp.span)
         else:
             for ref in exp.refs:
-                _check_ref(ref, exp.span, article_sets, sentence_refs, errs)
+                if _check_ref(ref, exp.span, article_sets, sentence_refs, errs) and exp.kind in NORM_KINDS:
+                    _check_norm_ref(ref, exp, norm_refs, errs)
+        if exp.entity is not None:
+            names.entity(exp.entity, exp.span)
         if exp.winner is not None:
             names.treaty(exp.winner, exp.span)
             if exp.status not in WINNER_STATUSES:
@@ -49,17 +53,36 @@ def check_expectations(
                 )
         if exp.reading is not None:
             names.reading(exp.reading, exp.reading_span)
-        expectations.append(Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span, exp.reading))
+        expectations.append(
+            Expectation(exp.kind, exp.refs, exp.status, exp.winner, file, exp.span, exp.reading, exp.entity)
+        )
     return expectations
+
+
+#: The expectations about one norm (its control, its overlap), not about a pair.
+NORM_KINDS = ("control", "no_control", "covered", "new")
+
+
+def _check_norm_ref(ref: str, exp: m.Expect, norms: set[str], errs: Errors) -> None:
+    """An expectation about a norm must name at least one norm sentence (E239)."""
+    if not any(m.ref_matches(ref, n) for n in norms):
+        word = "control" if exp.kind.endswith("control") else "overlap"
+        errs.error(
+            Code.NOT_A_NORM_REF,
+            f"`{ref}` is a precedence sentence, and {word} is found for norms only",
+            exp.span,
+            "name an article or sentence that is a norm (`shall`, `may`, ...)",
+        )
 
 
 #: The statuses whose resolution names a winner (``displaced`` may have none).
 WINNER_STATUSES = ("prevails", "partial", "displaced")
 
 
-def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences: set[str], errs: Errors) -> None:
+def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences: set[str], errs: Errors) -> bool:
     """``TREATY:ARTICLE[#N]`` must name a treaty, one of its articles and (with
-    ``#N``) one of that article's sentences; ``#1`` is the article's own ref."""
+    ``#N``) one of that article's sentences; ``#1`` is the article's own ref.
+    Out: whether it does (an error is recorded when not)."""
     tid, _, rest = ref.partition(":")
     art, _, num = rest.partition("#")
     if tid not in articles:
@@ -84,3 +107,6 @@ def _check_ref(ref: str, span: m.Span, articles: dict[str, set[str]], sentences:
         )
     elif num and ref not in sentences and not (num == "1" and f"{tid}:{art}" in sentences):
         errs.error(Code.MISSING_ARTICLE, f"article `{tid}:{art}` has no sentence {num}", span)
+    else:
+        return True
+    return False

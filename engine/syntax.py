@@ -204,8 +204,12 @@ class _Build(Transformer):
     def params(self, c: list[Any]) -> tuple[m.Param, ...]:
         return tuple(x for x in c if isinstance(x, m.Param))
 
+    def decided_by(self, c: list[Any]) -> tuple[str, str, m.Span]:
+        return ("decided", c[2].value, _span([c[2]]))
+
     def predicate_decl(self, c: list[Any]) -> m.PredicateDecl:
-        params = next((x for x in c if isinstance(x, tuple)), None)
+        params = next((x for x in c if isinstance(x, tuple) and (not x or isinstance(x[0], m.Param))), None)
+        decider = next((x for x in c if isinstance(x, tuple) and x and x[0] == "decided"), None)
         return m.PredicateDecl(
             c[0].value,
             c[1].value,
@@ -213,6 +217,8 @@ class _Build(Transformer):
             _string(_first(c, "STRING")),
             _span(c),
             parens=params is not None,
+            decided_by=decider[1] if decider else None,
+            decided_by_span=decider[2] if decider else m.NO_SPAN,
         )
 
     def implies_axiom(self, c: list[Any]) -> m.AxiomDecl:
@@ -407,6 +413,23 @@ class _Build(Transformer):
 
     def expect_consistent(self, c: list[Any]) -> m.Expect:
         return _pinned(c, m.Expect("consistent", (c[2].value,), span=_span(c)))
+
+    def expect_control(self, c: list[Any]) -> m.Expect:
+        return self._control("control", c)
+
+    def expect_no_control(self, c: list[Any]) -> m.Expect:
+        return self._control("no_control", c)
+
+    def _control(self, kind: str, c: list[Any]) -> m.Expect:
+        refs = tuple(t.value for t in _tokens(c, "REF"))
+        entity = _first(c, "UNAME")
+        return _pinned(c, m.Expect(kind, refs, span=_span(c), entity=entity.value if entity else None))
+
+    def expect_covered(self, c: list[Any]) -> m.Expect:
+        return _pinned(c, m.Expect("covered", tuple(t.value for t in _tokens(c, "REF")), span=_span(c)))
+
+    def expect_new(self, c: list[Any]) -> m.Expect:
+        return _pinned(c, m.Expect("new", tuple(t.value for t in _tokens(c, "REF")), span=_span(c)))
 
     def start(self, c: list[Any]) -> list[Any]:
         return c

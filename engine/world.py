@@ -42,12 +42,15 @@ class Group:
 
 @dataclass(frozen=True)
 class Predicate:
-    """An action, fact or judgement with its parameter types and English template."""
+    """An action, fact or judgement with its parameter types and English template;
+    ``decided_by`` the index of the parameter whose entity decides the atom (None:
+    no one decides it, it is a fact of the world)."""
 
     name: str
     kind: str
     params: tuple[m.Param, ...]
     template: str | None
+    decided_by: int | None = None
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -172,6 +175,7 @@ class Expectation:
     file: str
     span: m.Span = field(compare=False)
     reading: str | None = None  # `in reading NAME`: the one reading it must hold in
+    entity: str | None = None  # the controlling entity of `expect [no] control E REF`
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,11 @@ class World:
 
     def entity(self, name: str) -> Entity:
         return self._index().entity[name]
+
+    @property
+    def decided(self) -> dict[str, int]:
+        """Each predicate declared ``decided by`` a parameter, with its index."""
+        return {p.name: p.decided_by for p in self.predicates if p.decided_by is not None}
 
     @property
     def reading_names(self) -> tuple[str, ...]:
