@@ -109,9 +109,10 @@ def scenario(
     told = [tell(world, a) for a in facts + judgements]
     if names is None:
         names = (f"the {label} text", f"the {'old' if label == 'new' else 'new'} text")
-    told.append(
-        f"{names[0]} {MODALITY_WORDS[side.modality].imposes} {bearer}: {tell(world, action)}; {names[1]} does not"
-    )
+    # with no other norm, names[1] is the whole closing clause ("no norm of ... does")
+    tail = f"{names[1]} does not" if other is not None else names[1]
+    verb = MODALITY_WORDS[side.modality].imposes
+    told.append(f"{names[0]} {verb} {bearer}: {tell(world, action)}; {tail}")
     return {
         "facts": [written(a) for a in facts],
         "judgements": [written(a) for a in judgements],

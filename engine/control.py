@@ -66,10 +66,15 @@ class ControlPair:
         mine = _decider(world, self.entity)
         return tuple(a for a in self.binds if mine(a)), tuple(a for a in self.frees if mine(a))
 
-    def story(self, world: World, ref: str, modality: Modality) -> str:
-        """The pair in words: "if RU does not ..., NRC:3 forbids US: ...; if ..., it does not"."""
+    def story(self, world: World, ref: str, modality: Modality, limit: int | None = None) -> str:
+        """The pair in words: "if RU does not ..., NRC:3 forbids US: ...; if ..., it does not".
+        With ``limit``, at most that many of the atoms both scenarios share are told."""
         on, off = self.decided(world)
         common = [a for a in self.binds if a in self.frees]
+        more = ""
+        if limit is not None and len(common) > limit:
+            more = f" and {len(common) - limit} more"
+            common = common[:limit]
 
         def case(true: tuple[tuple, ...], other: tuple[tuple, ...]) -> str:
             parts = [tell(world, a) for a in true] + [
@@ -77,7 +82,7 @@ class ControlPair:
             ]
             return " and ".join(parts)
 
-        head = f"given {' and '.join(tell(world, a) for a in common)}: " if common else ""
+        head = f"given {'; '.join(tell(world, a) for a in common)}{more}: " if common else ""
         verb = MODALITY_WORDS[modality].imposes
         return (
             f"{head}if {case(on, off)}, {ref} {verb} {self.bearer}: {tell(world, self.action)}; "
@@ -253,6 +258,8 @@ class _Search:
         with self.second():
             self.background = [enc.universal(a.variables, a.condition, f"assume2!{a.name}") for a in world.assumptions]
         self.classes = world.symmetry_classes()
+        self.assumed = {x.name for a in world.assumptions for x in m.walk(a.condition) if isinstance(x, m.Call)}
+        self.holds: dict[frozenset[tuple], bool] = {}
 
     def _second(self, f: z3.FuncDeclRef, g: z3.FuncDeclRef, k: int):  # type: ignore[no-untyped-def]
         e = self.e
@@ -272,8 +279,17 @@ class _Search:
         """(bearer -> controllers, the first bearer's pairs, unknown) for one duty."""
         solver, enc = self.solver, self.solver.enc
         first = solver.instance(n, "ctl")
+        # the second scenario binds x to the same act: the variables of the bearer and
+        # the act are shared, any other own variable (one only the condition uses)
+        # is the second scenario's to choose
+        shared = {x.name for x in m.walk(n.bearer, n.action) if isinstance(x, m.Var)}
+        if isinstance(n.action, m.AnyAction):
+            shared.add(n.action.var)
+        rest = {v: enc.named(f"ctl2!{v}", t) for v, t in n.variables if v not in shared}
         with self.second():
-            other = enc.instance_with(n, first.env).applies
+            other = enc.instance_with(n, {**first.env, **rest}).applies
+        if rest:
+            other = z3.Exists(list(rest.values()), other)
         base = [first.applies, z3.Not(other), self.e != first.bearer, *self.background]
         bearers: dict[str, set[str]] = {}
         unknown = False
@@ -339,42 +355,59 @@ class _Search:
         if pair is None:
             raise ReplayError(f"{n.ref}: the solver's pair of scenarios for {e} does not replay")
         out[e] = pair
-        decided = self.world.decided
+        # the same pair with another entity in e's place (and x's and the act kept)
+        # often shows that entity's control too: tried in the evaluator, kept only
+        # if it replays (no query; the solver's next answer makes the list complete)
         for c in self.world.entity_names:
             if c in known or c in out or c == x:
                 continue
-            mine = [a for a in asked if a[0] in decided and a[1 + decided[a[0]]] == c]
-            if not mine:
-                continue
-            for flipped in (atoms - set(mine), atoms | set(mine), atoms ^ set(mine)):
-                pair = self._pair(n, x, action, c, atoms, frozenset(flipped))
-                if pair is not None:
-                    out[c] = pair
-                    break
+            on = frozenset(_rename(a, e, c) for a in pair.binds)
+            off = frozenset(_rename(a, e, c) for a in pair.frees)
+            if on != off:
+                found = self._pair(n, x, action, c, on, off, minimal=True)
+                if found is not None:
+                    out[c] = found
         return out
 
+    def _assumed(self, atoms: frozenset[tuple]) -> bool:
+        """Do the assumptions hold in the finite scenario ``atoms``? Only the atoms of
+        predicates the assumptions name matter, so answers are kept by those."""
+        key = frozenset(a for a in atoms if a[0] in self.assumed)
+        if key not in self.holds:
+            self.holds[key] = self.ev.assumptions_hold(FiniteScenario(key))
+        return self.holds[key]
+
     def _pair(
-        self, n: Norm, x: str, action: tuple, e: str, on: frozenset[tuple], off: frozenset[tuple]
+        self,
+        n: Norm,
+        x: str,
+        action: tuple,
+        e: str,
+        on: frozenset[tuple],
+        off: frozenset[tuple],
+        minimal: bool = False,
     ) -> ControlPair | None:
         """A minimal pair from these two scenarios (finite: unlisted atoms false), if
         they differ only in atoms ``e`` decides and ``n`` binds ``x`` to ``action`` in
-        ``on`` only, the assumptions holding in both; else None."""
+        ``on`` only, the assumptions holding in both; else None. ``minimal``: the
+        scenarios are known to be minimal already (a renamed minimal pair)."""
         mine = _decider(self.world, e)
         ev = self.ev
         if any(not mine(a) for a in on ^ off):
             return None
 
         def shows(a: frozenset[tuple], b: frozenset[tuple]) -> bool:
-            s1, s2 = FiniteScenario(a), FiniteScenario(b)
             return (
-                ev.imposes(n, x, action, s1)
-                and not ev.imposes(n, x, action, s2)
-                and ev.assumptions_hold(s1)
-                and ev.assumptions_hold(s2)
+                ev.imposes(n, x, action, FiniteScenario(a))
+                and not ev.imposes(n, x, action, FiniteScenario(b))
+                and self._assumed(a)
+                and self._assumed(b)
             )
 
         if not shows(on, off):
             return None
+        if minimal:
+            return ControlPair(e, x, action, tuple(sorted(on, key=written)), tuple(sorted(off, key=written)))
         # drop atoms, in canonical order, while the pair still shows it: a common
         # atom from both scenarios at once, one of e's from its own scenario
         for atom in sorted(on | off, key=repr):
@@ -409,6 +442,13 @@ class _Second:
                 term = enc.atom(atom)
             self.cache[atom] = z3.is_true(self.model.eval(term, model_completion=True))
         return self.cache[atom]
+
+
+def _rename(value: object, e: str, c: str) -> object:
+    """``value`` (an entity or ground atom or action) with ``e`` and ``c`` swapped."""
+    if isinstance(value, str):
+        return _swap(value, e, c)
+    return tuple(_rename(v, e, c) if i else v for i, v in enumerate(value))  # type: ignore[union-attr]
 
 
 def _swap(entity: str, x: str, y: str) -> str:

@@ -153,7 +153,9 @@ class _Analyses:
         ref = e.refs[0]
         if e.kind in ("control", "no_control"):
             norms = self._run("control", reading).norm(ref)
-            if not norms:
+            if not norms:  # a permission, right or liberty binds no one to anything
+                if e.kind == "no_control":
+                    return Outcome(e, True, "")
                 return Outcome(e, False, f"{ref} is no obligation or prohibition (control is found for duties only)")
             holding = [n for n in norms if e.entity in n.controllers]
             if e.kind == "control":

@@ -35,7 +35,7 @@ from .compare import only, scenario
 from .content import said
 from .encode import all_of
 from .evaluate import Evaluator
-from .kinds import Modality
+from .kinds import MODALITY_WORDS, Modality
 from .search.pair import PairSolver
 from .version import VERSION
 from .world import Norm, World
@@ -114,8 +114,9 @@ class Summary:
 
     def line(self) -> str:
         where = f" beyond {', '.join(self.beyond)}" if self.beyond else ""
-        word = "norm adds" if self.covered == 1 else "norms add"
-        return f"{self.treaty}: {self.covered} of {self.norms} {word} nothing{where}"
+        noun = "norm" if self.norms == 1 else "norms"
+        verb = "adds" if self.covered == 1 else "add"
+        return f"{self.treaty}: {self.covered} of {self.norms} {noun} {verb} nothing{where}"
 
     def to_dict(self) -> dict[str, object]:
         return {"treaty": self.treaty, "norms": self.norms, "covered": self.covered, "beyond": list(self.beyond)}
@@ -265,12 +266,19 @@ class _Overlap:
         """A replayed scenario ``n`` reaches and ``other`` does not (None: ``n`` never applies)."""
         solver = self.solver
         a = solver.instance(n, "n")
-        formula = only(solver, a, solver.instance(other, "m")) if other is not None else a.applies
-        if solver.check(formula) != z3.sat:
+        if other is not None and solver.check(only(solver, a, solver.instance(other, "m"))) == z3.sat:
+            assert solver.model is not None
+            return scenario(self.world, solver, self.ev, n, other, a, solver.model, n.ref, (n.ref, other.ref))
+        # nothing comes near, or the closest reaches every act but imposes less
+        # (a permission where n gives a right): a scenario where n applies
+        if solver.check(a.applies) != z3.sat:
             return None
         assert solver.model is not None
-        names = (n.ref, other.ref if other is not None else "no norm of another instrument")
-        return scenario(self.world, solver, self.ev, n, other, a, solver.model, "norm", names)
+        if other is None:
+            clause = "no norm of another instrument does"
+        else:
+            clause = f"{other.ref} only {MODALITY_WORDS[other.modality].imposes} it"
+        return scenario(self.world, solver, self.ev, n, None, a, solver.model, n.ref, (n.ref, clause))
 
     def close(self) -> None:
         if self.cache is not None:
@@ -364,12 +372,18 @@ def _one(run: _Overlap, n: Norm, cands: list[Norm]) -> NormOverlap:
 
 def _closest(run: _Overlap, n: Norm, cands: list[Norm]) -> Norm | None:
     """The first norm that meets ``n`` somewhere, preferring those whose modality
-    would cover n's and those sharing most of n's live bearers."""
+    would cover n's, then those of n's own act (not ``take any action``), then
+    those sharing most of n's live bearers."""
     live = run.live(n)
     world = run.world
     ranked = sorted(
         (c for c in cands if live & world.bearers(c)),
-        key=lambda c: (c.modality not in COVERS[n.modality], -len(live & world.bearers(c)), c.ref),
+        key=lambda c: (
+            c.modality not in COVERS[n.modality],
+            c.action_name != n.action_name,
+            -len(live & world.bearers(c)),
+            c.ref,
+        ),
     )
     for c in ranked[:CLOSEST_TRIES]:
         if run.meets(n, c):

@@ -44,7 +44,7 @@ def render_control(report: ControlReport, paint: Paint) -> str:
                     break
                 lines.append(f"  for {_some(bearers)}: {_some(es)}")
         for pair in n.pairs[:2]:
-            lines.append(f"  = {pair.story(world, n.ref, n.modality)}")
+            lines.append(f"  = {pair.story(world, n.ref, n.modality, limit=3)}")
         if len(n.pairs) > 2:
             lines.append(f"  = ... and {len(n.pairs) - 2} more pairs of scenarios (--format json for all)")
         if n.unknown:
