@@ -90,6 +90,33 @@ def test_overlap_case_is_exact(path: Path) -> None:
     assert got == want
 
 
+@pytest.mark.parametrize("path", CONTROL_CASES + OVERLAP_CASES, ids=lambda p: p.stem)
+def test_analysis_header_agrees_with_its_expect_lines(path: Path) -> None:
+    """Without running the analyses: each ``expect [no] control`` / ``expect covered|new``
+    line agrees with the file's header, so the two cannot drift apart."""
+    world = treatycheck.load([str(path)], builtin=False)
+    controls = {}
+    for body in header(path, "control"):
+        mt = CONTROL_LINE.fullmatch(body)
+        if mt:
+            controls.setdefault(mt["ref"], set()).update(x.strip() for x in mt["es"].split(","))
+    statuses = {}
+    for body in header(path, "overlap"):
+        mt = OVERLAP_LINE.fullmatch(body)
+        assert mt
+        statuses[mt["ref"]] = mt["kind"] or "new"
+    for e in world.expectations:
+        ref = e.refs[0]
+        if e.kind == "control":
+            assert e.entity in controls.get(ref, set()), f"{path.name}: expect control {e.entity} {ref}"
+        elif e.kind == "no_control":
+            assert e.entity not in controls.get(ref, set()), f"{path.name}: expect no control {e.entity} {ref}"
+        elif e.kind == "new":
+            assert statuses[ref] == "new", f"{path.name}: expect new {ref}"
+        elif e.kind == "covered":
+            assert statuses[ref] in ("covered", "equivalent"), f"{path.name}: expect covered {ref}"
+
+
 def test_overlap_new_scenario_tells_what_only_it_reaches() -> None:
     report = overlap(treatycheck.load([str(CASES / "074_overlap_partial_is_new.treaty")], builtin=False))
     (tb1,) = report.norm("TB:1")
