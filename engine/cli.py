@@ -209,10 +209,13 @@ def check(
         if fmt == "json":
             write_output(report.to_json(), output)
         elif fmt == "html":
+            from .control import control
             from .report.html import render_html
 
-            # the page shows the whole world: every norm with its text and position
-            write_output(render_html(report, world), output)
+            # the page shows the whole world: every norm with its text and position,
+            # and who decides the duties of the user's files
+            who = control(world, timeout=timeout, cache_dir=_cache(cache_dir, no_cache)) if world.decided else None
+            write_output(render_html(report, world, who), output)
         elif fmt == "sarif":
             data = to_sarif(report, world.user_files)
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)

@@ -34,7 +34,17 @@ def analysis_world(draw: st.DrawFn) -> str:
     if use_kk:
         lines.append('fact kk(x, y) "{y} consents to {x}" decided by y.')
     if draw(st.integers(0, 3)) == 0:
-        lines.append(draw(st.sampled_from(["assume a1: not ff(X) or dd(X).", "assume a2: some entity Z satisfies dd(Z).", "assume a3: not dd(AA)."])))
+        lines.append(
+            draw(
+                st.sampled_from(
+                    [
+                        "assume a1: not ff(X) or dd(X).",
+                        "assume a2: some entity Z satisfies dd(Z).",
+                        "assume a3: not dd(AA).",
+                    ]
+                )
+            )
+        )
 
     def term(vars_: list[str]) -> str:
         return draw(st.sampled_from(vars_ + ents))
@@ -72,7 +82,9 @@ def analysis_world(draw: st.DrawFn) -> str:
             modality = draw(st.sampled_from(MODALITIES))
             named = draw(st.integers(0, 4)) == 0
             bearer = draw(st.sampled_from(ents)) if named else "X"
-            subject = bearer if named else draw(st.sampled_from(["each party X", "each party X", "each member X of GG"]))
+            subject = (
+                bearer if named else draw(st.sampled_from(["each party X", "each party X", "each member X of GG"]))
+            )
             vars_ = [] if named else ["X"]
             name = draw(st.sampled_from(["act", "hit", "go"]))
             if name == "hit":

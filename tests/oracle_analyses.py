@@ -18,7 +18,6 @@ variables, assumptions), never on the engine. The definitions are the contract's
 from __future__ import annotations
 
 from oracle import Semantics, _applies, norm_bindings, norms_of, vocabulary
-
 from treatycheck import parse
 
 # A modality -> those that impose at least as much on the same act (written apart

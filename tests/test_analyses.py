@@ -159,7 +159,9 @@ def test_control_command_text_and_json(tmp_path: Path) -> None:
     assert nr1["any_other_party"] and nr1["bearers"][0] == {"bearer": "AA", "controllers": ["BB", "CC"]}
     assert [s["entity"] for s in nr1["scenarios"]] == ["BB", "CC"]
     # the cache changes nothing
-    cached = [run("control", "--no-builtin", "--cache-dir", str(tmp_path), "--format", "json", case).stdout for _ in (1, 2)]
+    cached = [
+        run("control", "--no-builtin", "--cache-dir", str(tmp_path), "--format", "json", case).stdout for _ in (1, 2)
+    ]
     assert cached[0] == cached[1] == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -179,7 +181,9 @@ def test_overlap_command_text_and_json(tmp_path: Path) -> None:
         "TB:2": "covered",
         "TB:3": "new",
     }
-    cached = [run("overlap", "--no-builtin", "--cache-dir", str(tmp_path), "--format", "json", case).stdout for _ in (1, 2)]
+    cached = [
+        run("overlap", "--no-builtin", "--cache-dir", str(tmp_path), "--format", "json", case).stdout for _ in (1, 2)
+    ]
     assert cached[0] == cached[1] == plain
 
 

@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING
 from .data import Conflict, Report
 from .html_cards import card, meta_span, sev_badge, totals_bar
 from .html_common import card_ids, esc, outcome_text, pair_anchor, pair_groups, pair_label, plural
+from .html_control import control_section
 from .html_map import map_figure, pair_anchors
 from .html_page import page
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
+if TYPE_CHECKING:
+    from ..control import ControlReport
+
+    # pragma: no cover - typing only
     from ..world import World
 
 
@@ -121,8 +125,9 @@ def _inputs(report: Report, world: World) -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
-def render_html(report: Report, world: World) -> str:
-    """The check report as one self-contained HTML page (see the module docstring)."""
+def render_html(report: Report, world: World, control: ControlReport | None = None) -> str:
+    """The check report as one self-contained HTML page (see the module docstring);
+    with ``control`` (:func:`treatycheck.control.control`), a "Who decides" section."""
     conflicts = list(report.conflicts)
     groups = pair_groups(conflicts)
     ids = card_ids(conflicts)
@@ -156,7 +161,9 @@ def render_html(report: Report, world: World) -> str:
         f'<p class="lede">{esc(lede)}</p>',
         totals_bar(totals),
         '<nav class="toc"><a href="#map">Conflict map</a><a href="#summary">Summary</a>'
-        '<a href="#conflicts">Conflicts</a><a href="#inputs">Inputs</a></nav>',
+        '<a href="#conflicts">Conflicts</a>'
+        + ('<a href="#control">Who decides</a>' if control is not None and control.decided_predicates else "")
+        + '<a href="#inputs">Inputs</a></nav>',
         "</header>",
         '<section id="map"><h2>Conflict map</h2>',
         map_figure(conflicts, world, anchors) if conflicts else '<p class="empty">No conflicts to draw.</p>',
@@ -170,6 +177,7 @@ def render_html(report: Report, world: World) -> str:
         body.append('<p class="empty">None.</p>')
     body += _pair_sections(groups, ids, world, world.sources)
     body.append("</section>")
+    body += control_section(control)
     if report.diagnostics:
         body.append('<section id="notes"><h2>Notes on the input</h2><ul>')
         for d in report.diagnostics:
