@@ -345,6 +345,27 @@ def with_readings(files: list[tuple[str, str]], k: int, treaties: int = 6) -> li
     return out
 
 
+#: The atoms ``with_decided`` declares decided by someone: (predicate, parameter).
+DECIDED = (("host_consents", "host"), ("affects_security", "party"))
+
+
+def with_decided(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The register with a few ``decided by`` declarations: the host's consent to
+    stationing is the host's to give, and a judgement of security affected is the
+    affected party's (for ``treatycheck control``). Nothing else changes."""
+    out = []
+    for name, text in files:
+        if name == "vocabulary.treaty":
+            lines = text.split("\n")
+            for i, line in enumerate(lines):
+                for pred, param in DECIDED:
+                    if line.startswith(("fact ", "judgement ")) and line.split()[1].startswith(pred + "("):
+                        lines[i] = line[:-1] + f" decided by {param}."
+            text = "\n".join(lines)
+        out.append((name, text))
+    return out
+
+
 def write(files: list[tuple[str, str]], out: str) -> list[str]:
     """Write the files to ``out`` (created if needed); returns their paths."""
     os.makedirs(out, exist_ok=True)

@@ -9,7 +9,9 @@ The public API::
 ``check_files(paths, cache_dir=...)`` loads and checks in one step, re-checking from
 the previous check's snapshot after an edit; ``loads`` reads from a string,
 ``parse`` checks syntax only, and every input problem raises :class:`TreatyError`
-(``file``, ``line``, ``column``, ``message``).
+(``file``, ``line``, ``column``, ``message``). ``control(world)`` says who controls
+each duty, ``overlap(world)`` what each norm adds to the other instruments, and
+``diff(old, new)`` what an edit changed.
 
 The names are imported on first use (PEP 562), so that importing the package, or a
 small module of it such as the command line's entry, does not load Z3 and Lark.
@@ -27,7 +29,9 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .api import VERSION as __version__
     from .api import check, check_files, load, loads, parse
     from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
+    from .control import ControlReport, control
     from .diff import DiffReport, diff
+    from .overlap import OverlapReport, overlap
     from .expectations import Outcome, run_expectations
     from .report import Conflict, Report
     from .world import World
@@ -46,6 +50,10 @@ _LAZY = {
     "TreatySyntaxError": ("diagnostics", "TreatySyntaxError"),
     "DiffReport": ("diff", "DiffReport"),
     "diff": ("diff", "diff"),
+    "ControlReport": ("control", "ControlReport"),
+    "control": ("control", "control"),
+    "OverlapReport": ("overlap", "OverlapReport"),
+    "overlap": ("overlap", "overlap"),
     "Outcome": ("expectations", "Outcome"),
     "run_expectations": ("expectations", "run_expectations"),
     "Conflict": ("report", "Conflict"),
@@ -55,9 +63,11 @@ _LAZY = {
 
 __all__ = [
     "Conflict",
+    "ControlReport",
     "Diagnostic",
     "DiffReport",
     "Outcome",
+    "OverlapReport",
     "Report",
     "TreatyError",
     "TreatyNameError",
@@ -66,9 +76,11 @@ __all__ = [
     "__version__",
     "check",
     "check_files",
+    "control",
     "diff",
     "load",
     "loads",
+    "overlap",
     "parse",
     "run_expectations",
 ]
@@ -91,13 +103,17 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
+#: Submodules named like the function they hold: the public name is the function.
+_SAME_NAME = ("control", "diff", "overlap")
+
+
 class _Package(types.ModuleType):
-    """Importing the submodule ``treatycheck.diff`` binds the package's attribute
-    ``diff`` to that module; the public ``treatycheck.diff`` is the function."""
+    """Importing the submodule ``treatycheck.diff`` (``control``, ``overlap``) binds
+    the package's attribute to that module; the public name is the function."""
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name == "diff" and isinstance(value, types.ModuleType):
-            value = value.diff
+        if name in _SAME_NAME and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
         super().__setattr__(name, value)
 
 

@@ -33,11 +33,17 @@ def render_control(report: ControlReport, paint: Paint) -> str:
     world = report.world
     controlled = [n for n in report.norms if n.bearers]
     for n in controlled:
-        lines.append(f"{paint(n.ref, 'bold')}  {paint('controlled', 'yellow')} by {_whom(n)}")
-        if not n.any_other_party:
-            groups: dict[tuple[str, ...], list[str]] = {}
-            for bearer, es in n.bearers:
-                groups.setdefault(es, []).append(bearer)
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for bearer, es in n.bearers:
+            groups.setdefault(es, []).append(bearer)
+        if not n.any_other_party and len(groups) == 1:
+            ((es, bearers),) = groups.items()
+            lines.append(
+                f"{paint(n.ref, 'bold')}  {paint('controlled', 'yellow')} by {_some(es)}, for {_some(bearers)}"
+            )
+        else:
+            lines.append(f"{paint(n.ref, 'bold')}  {paint('controlled', 'yellow')} by {_whom(n)}")
+        if not n.any_other_party and len(groups) > 1:
             for i, (es, bearers) in enumerate(sorted(groups.items(), key=lambda g: g[1][0])):
                 if i == SHOWN:
                     lines.append(f"  ... and {len(groups) - SHOWN} more groups of bearers (--format json for all)")
