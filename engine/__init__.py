@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from .api import VERSION as __version__
     from .api import check, check_files, load, loads, parse
-    from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
     from .control import ControlReport, control
+    from .diagnostics import Diagnostic, TreatyError, TreatyNameError, TreatySyntaxError
     from .diff import DiffReport, diff
-    from .overlap import OverlapReport, overlap
     from .expectations import Outcome, run_expectations
+    from .overlap import OverlapReport, overlap
     from .report import Conflict, Report
     from .world import World
 
