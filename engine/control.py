@@ -40,6 +40,7 @@ from .evaluate import Evaluator, FiniteScenario
 from .kinds import MODALITY_WORDS, Modality
 from .search.pair import ModelScenario, PairSolver, ReplayError
 from .search.replay import Recording
+from .symmetry import signature
 from .tell import tell, written
 from .version import VERSION
 from .world import Norm, World
@@ -257,13 +258,18 @@ class _Search:
             self.alt[name] = self._second(f, g, k)
         with self.second():
             self.background = [enc.universal(a.variables, a.condition, f"assume2!{a.name}") for a in world.assumptions]
-        self.classes = world.symmetry_classes()
         self.assumed = {x.name for a in world.assumptions for x in m.walk(a.condition) if isinstance(x, m.Call)}
         self.holds: dict[frozenset[tuple], bool] = {}
 
     def _second(self, f: z3.FuncDeclRef, g: z3.FuncDeclRef, k: int):  # type: ignore[no-untyped-def]
         e = self.e
         return lambda args: z3.If(args[k] == e, g(*args), f(*args))
+
+    def like(self, n: Norm, x: str) -> list[str]:
+        """The other entities of ``x``'s signature for ``n``
+        (:func:`treatycheck.symmetry.signature`): they stand to ``n`` as ``x`` does."""
+        sig = signature(self.world, n)
+        return [y for y in self.world.entity_names if y != x and sig[y] == sig[x]]
 
     @contextmanager
     def second(self) -> Iterator[None]:
@@ -303,9 +309,9 @@ class _Search:
             pairs, gave_up = self._controllers(n, first, base, x)
             unknown = unknown or gave_up
             bearers[x] = set(pairs)
-            # a bearer the world cannot tell from x has x's controllers, renamed
-            for y in self.classes.get(x, (x,)):
-                if y != x and y not in bearers:
+            # a bearer the norm cannot tell from x has x's controllers, renamed
+            for y in self.like(n, x):
+                if y not in bearers:
                     bearers[y] = {_swap(c, x, y) for c in pairs}
         table = tuple((b, tuple(sorted(es))) for b, es in sorted(bearers.items()) if es)
         if not table:
@@ -313,6 +319,13 @@ class _Search:
         # the pairs are shown for the first bearer in canonical order
         lead = table[0][0]
         pairs, gave_up = self._controllers(n, first, base, lead)
+        # every pair shown is replayed (those found by renaming too)
+        for p in pairs.values():
+            if (
+                self._pair(n, p.bearer, p.action, p.entity, frozenset(p.binds), frozenset(p.frees), minimal=True)
+                is None
+            ):
+                raise ReplayError(f"{n.ref}: the pair of scenarios for {p.entity} does not replay")
         return table, tuple(pairs[c] for c in sorted(pairs)), unknown or gave_up
 
     def _controllers(
@@ -355,6 +368,16 @@ class _Search:
         if pair is None:
             raise ReplayError(f"{n.ref}: the solver's pair of scenarios for {e} does not replay")
         out[e] = pair
+        # an entity the norm cannot tell from e (nor from x) controls it as e does
+        for c in self.like(n, e):
+            if c != x and c not in known:
+                out[c] = ControlPair(
+                    c,
+                    x,
+                    _rename(pair.action, e, c),  # type: ignore[arg-type]
+                    tuple(sorted((_rename(a, e, c) for a in pair.binds), key=written)),  # type: ignore[misc]
+                    tuple(sorted((_rename(a, e, c) for a in pair.frees), key=written)),  # type: ignore[misc]
+                )
         # the same pair with another entity in e's place (and x's and the act kept)
         # often shows that entity's control too: tried in the evaluator, kept only
         # if it replays (no query; the solver's next answer makes the list complete)
@@ -363,10 +386,16 @@ class _Search:
                 continue
             on = frozenset(_rename(a, e, c) for a in pair.binds)
             off = frozenset(_rename(a, e, c) for a in pair.frees)
-            if on != off:
-                found = self._pair(n, x, action, c, on, off, minimal=True)
+            if on == off:
+                continue
+            # the act too, when it names e (the host of a stationing e consents to)
+            for act in dict.fromkeys([action, _rename(action, e, c)]):
+                if act[1] != x:  # type: ignore[index]
+                    continue
+                found = self._pair(n, x, act, c, on, off, minimal=True)  # type: ignore[arg-type]
                 if found is not None:
                     out[c] = found
+                    break
         return out
 
     def _assumed(self, atoms: frozenset[tuple]) -> bool:

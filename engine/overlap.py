@@ -37,6 +37,7 @@ from .encode import all_of
 from .evaluate import Evaluator
 from .kinds import MODALITY_WORDS, Modality
 from .search.pair import PairSolver
+from .symmetry import signature
 from .version import VERSION
 from .world import Norm, World
 
@@ -112,8 +113,14 @@ class Summary:
     covered: int
     beyond: tuple[str, ...]
 
-    def line(self) -> str:
-        where = f" beyond {', '.join(self.beyond)}" if self.beyond else ""
+    def line(self, limit: int | None = None) -> str:
+        """The summary in words; with ``limit``, at most that many instruments named."""
+        beyond = list(self.beyond)
+        if limit is not None and len(beyond) > limit:
+            beyond = beyond[:limit]
+            where = f" beyond {', '.join(beyond)} and {len(self.beyond) - limit} more"
+        else:
+            where = f" beyond {', '.join(beyond)}" if beyond else ""
         noun = "norm" if self.norms == 1 else "norms"
         verb = "adds" if self.covered == 1 else "add"
         return f"{self.treaty}: {self.covered} of {self.norms} {noun} {verb} nothing{where}"
@@ -174,6 +181,10 @@ class _Overlap:
         self.asked = _Asked()
         self.classes = world.symmetry_classes()
         self.digests = {n.ref: norm_digest(world, n) for n in world.norms}
+        self.bearers = {n.ref: world.bearers(n) for n in world.norms}
+        # what a norm says but its modality, as one comparable value
+        self.words = {n.ref: json.dumps(said(n)[1:], default=str) for n in world.norms}
+        self.relative = {n.ref: party_relative(n) for n in world.norms}
         self.cache = VerdictCache(cache_dir, world) if cache_dir is not None else None
 
     # ---- the solver's questions, each asked once per pair of digests
@@ -217,8 +228,9 @@ class _Overlap:
                     return frozenset(bearers)
                 return frozenset(found)
             x = enc.read(solver.model.eval(inst.bearer, model_completion=True))  # type: ignore[union-attr]
-            # a bearer the world cannot tell from x is live too
-            found |= set(self.classes.get(x, (x,))) & bearers  # type: ignore[arg-type]
+            # a bearer the norm cannot tell from x is live too
+            sig = signature(self.world, n)
+            found |= {y for y in bearers if sig[y] == sig[x]}  # type: ignore[index]
             found.add(x)  # type: ignore[arg-type]
 
     def covers(self, m_: Norm, n: Norm) -> bool | None:
@@ -226,12 +238,14 @@ class _Overlap:
         if m_.modality not in COVERS[n.modality]:
             return False
         live = self.live(n)
-        if not live <= self.world.bearers(m_):
+        if not live <= self.bearers[m_.ref]:
             return False
         if not live:
             return True
         # the same words and no condition on the parties: the same formula on m's bearers
-        if (said(m_)[1:] == said(n)[1:]) and (not party_relative(n) or self._parties(m_) == self._parties(n)):
+        if self.words[m_.ref] == self.words[n.ref] and (
+            not self.relative[n.ref] or self._parties(m_) == self._parties(n)
+        ):
             return True
         key = (self.digests[n.ref], self.digests[m_.ref])
         if key in self.asked.covers:
@@ -306,9 +320,13 @@ def overlap(
         index.setdefault((FAMILY[x.modality], _action_key(x)), []).append(x)
     run = _Overlap(world, timeout, cache_dir)
     out: list[NormOverlap] = []
+    lists: dict[tuple[str, str, str], list[Norm]] = {}
     try:
         for n in mine:
-            out.append(_one(run, n, _candidates(index, n)))
+            key = (FAMILY[n.modality], _action_key(n), n.treaty)
+            if key not in lists:
+                lists[key] = _candidates(index, n)
+            out.append(_one(run, n, lists[key]))
     finally:
         run.close()
     return OverlapReport(tuple(out), _summaries(world, out), run.solver.queries)
@@ -332,7 +350,9 @@ def _one(run: _Overlap, n: Norm, cands: list[Norm]) -> NormOverlap:
     unknown = False
     covering: list[Norm] = []
     equivalent: list[Norm] = []
-    for c in cands:
+    # only a norm of a covering modality whose bearers include n's live ones can cover n
+    live, wider = run.live(n), COVERS[n.modality]
+    for c in (c for c in cands if c.modality in wider and live <= run.bearers[c.ref]):
         verdict = run.covers(c, n)
         if verdict is None:
             unknown = True

@@ -113,3 +113,26 @@ class PairClasses:
 def digest(key: tuple[str, bool, str, str, str]) -> str:
     """A class key as one hex string."""
     return hashlib.sha256("|".join(map(str, key)).encode()).hexdigest()
+
+
+def signature(world: World, n: Norm) -> dict[str, tuple]:
+    """Each entity's standing as far as norm ``n`` and the world's assumptions can
+    tell: its kind, whether it is a party to n's treaty and a member of each group
+    they name, and its name if they name it. Swapping two entities of one signature
+    maps n's applicability (and who decides which atom, which goes by parameter)
+    and the assumptions onto themselves: what holds of one for n holds, renamed,
+    of the other. Axioms play no part (they are not read by applicability)."""
+    cache = world.__dict__.setdefault("_signatures", {})
+    if n.ref not in cache:
+        assumed = [a.condition for a in world.assumptions]
+        parties = world.treaty(n.treaty).parties
+        groups = sorted(groups_named(n) | groups_in(assumed))
+        members = [world.group(g).members for g in groups]
+        named = constants(n.bearer) | constants(n.action) | constants(n.condition)
+        for c in assumed:
+            named |= constants(c)
+        cache[n.ref] = {
+            e.name: (e.kind, e.name in parties, tuple(e.name in g for g in members), e.name if e.name in named else "")
+            for e in world.entities
+        }
+    return cache[n.ref]

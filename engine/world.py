@@ -241,7 +241,7 @@ class World:
         # a pickled world is the semantic one: lookups are rebuilt, and positions
         # (the source map) are the business of whoever shows them
         state = dict(self.__dict__)
-        for name in ("_cache", "_symmetry", "source_map"):
+        for name in ("_cache", "_symmetry", "_signatures", "source_map"):
             state.pop(name, None)
         return state
 

@@ -87,7 +87,7 @@ def render_overlap(report: OverlapReport, paint: Paint) -> str:
     lines = [_overlap_line(o, paint) for o in report.norms]
     if lines:
         lines.append("")
-    lines += [f"= {s.line()}" for s in report.summaries]
+    lines += [f"= {s.line(limit=SHOWN)}" for s in report.summaries]
     return "\n".join(lines) + "\n"
 
 
