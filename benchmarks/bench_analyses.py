@@ -1,13 +1,13 @@
 """What ``control`` and ``overlap`` cost on a generated register.
 
-    python benchmarks/bench_analyses.py [--seed 1] [--norms 10000] [--jobs 1,2]
+    python benchmarks/bench_analyses.py [--seed 1] [--norms 10000] [--commands control,overlap]
 
 The register of ``benchmarks/generate.py`` with a few ``decided by`` declarations
 (:func:`generate.with_decided`: the host's consent to stationing, a party's
 judgement that its security is affected). Each run is a fresh process,
 ``treatycheck control|overlap --no-builtin --format json``, timed by the wall clock:
 cold (no cache), then with a cache directory twice (the first fills it, the second
-reads it), then with each ``--jobs`` value, cold. Printed: seconds per run and what
+reads it). Printed: seconds per run and what
 the analysis found; the answers must be the same in every run.
 """
 
@@ -56,18 +56,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--norms", type=int, default=10000)
-    ap.add_argument("--jobs", default="2", help="--jobs values to time cold, comma-separated")
     ap.add_argument("--commands", default="control,overlap")
     args = ap.parse_args(argv)
     root = tempfile.mkdtemp(prefix="treatycheck-analyses-")
     try:
         register = os.path.join(root, "register")
         write(with_decided(generate(args.seed, args.norms)), register)
-        print(f"register: {args.norms} norms, seed {args.seed}, with `decided by` on host_consents and affects_security")
+        print(
+            f"register: {args.norms} norms, seed {args.seed}, with `decided by` on host_consents and affects_security"
+        )
         for command in args.commands.split(","):
             cache = os.path.join(root, f"cache-{command}")
-            runs = [("cold", ("--no-cache",)), ("cache fill", ("--cache-dir", cache)), ("cached", ("--cache-dir", cache))]
-            runs += [(f"cold, --jobs {j}", ("--no-cache", "--jobs", j)) for j in args.jobs.split(",") if j]
+            runs = [
+                ("cold", ("--no-cache",)),
+                ("cache fill", ("--cache-dir", cache)),
+                ("cached", ("--cache-dir", cache)),
+            ]
             answers = set()
             for label, extra in runs:
                 wall, report = run(command, register, *extra)

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from .cli_options import TIMEOUT, cache_directory, load, reading_option, show_warnings, world_options
+from .cli_options import TIMEOUT, F, cache_directory, load, reading_option, show_warnings, world_options
 from .cli_output import guard, painter, use_colour, write_output
 from .readings import one_reading
 from .world import World
@@ -28,7 +28,7 @@ def _world(files: tuple[str, ...], no_builtin: bool, against: tuple[str, ...], r
     return one_reading(world, reading)
 
 
-def _cache_options(fn):  # type: ignore[no-untyped-def]
+def _cache_options(fn: F) -> F:
     fn = click.option(
         "--cache-dir", metavar="DIR", envvar="TREATYCHECK_CACHE_DIR", help="Where results are cached between runs."
     )(fn)

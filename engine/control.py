@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -186,7 +186,7 @@ def decides(world: World, norm: Norm) -> bool:
     return bool(decided) and any(isinstance(x, m.Call) and x.name in decided for x in m.walk(norm.condition))
 
 
-def _decider(world: World, entity: str):  # type: ignore[no-untyped-def]
+def _decider(world: World, entity: str) -> Callable[[tuple], bool]:
     """A test: is an atom decided by ``entity``?"""
     decided = world.decided
 
@@ -261,7 +261,7 @@ class _Search:
         self.assumed = {x.name for a in world.assumptions for x in m.walk(a.condition) if isinstance(x, m.Call)}
         self.holds: dict[frozenset[tuple], bool] = {}
 
-    def _second(self, f: z3.FuncDeclRef, g: z3.FuncDeclRef, k: int):  # type: ignore[no-untyped-def]
+    def _second(self, f: z3.FuncDeclRef, g: z3.FuncDeclRef, k: int) -> Callable[[list[z3.ExprRef]], z3.BoolRef]:
         e = self.e
         return lambda args: z3.If(args[k] == e, g(*args), f(*args))
 
@@ -477,7 +477,8 @@ def _rename(value: object, e: str, c: str) -> object:
     """``value`` (an entity or ground atom or action) with ``e`` and ``c`` swapped."""
     if isinstance(value, str):
         return _swap(value, e, c)
-    return tuple(_rename(v, e, c) if i else v for i, v in enumerate(value))  # type: ignore[union-attr]
+    assert isinstance(value, tuple)
+    return tuple(_rename(v, e, c) if i else v for i, v in enumerate(value))
 
 
 def _swap(entity: str, x: str, y: str) -> str:
@@ -528,7 +529,10 @@ class _Store:
 
 
 def _enc(v: object) -> object:
-    return v if isinstance(v, str) else [_enc(x) for x in v]  # type: ignore[union-attr]
+    if isinstance(v, str):
+        return v
+    assert isinstance(v, tuple)
+    return [_enc(x) for x in v]
 
 
 def _dec(v: object) -> object:
@@ -539,13 +543,21 @@ def _dec(v: object) -> object:
     return tuple(_dec(x) for x in v)
 
 
+def _atom(v: object) -> tuple:
+    """A cached ground atom or action back (ValueError when it is not one)."""
+    out = _dec(v)
+    if not isinstance(out, tuple):
+        raise ValueError("not an atom")
+    return out
+
+
 def _read(body: object) -> tuple:
     """A cached result back, or ValueError when it is not one (then asked again)."""
     if not isinstance(body, dict):
         raise ValueError("not a control result")
     bearers = tuple((str(b), tuple(str(e) for e in es)) for b, es in body["bearers"])
     pairs = tuple(
-        ControlPair(str(e), str(x), _dec(a), tuple(_dec(t) for t in on), tuple(_dec(t) for t in off))  # type: ignore[arg-type]
+        ControlPair(str(e), str(x), _atom(a), tuple(_atom(t) for t in on), tuple(_atom(t) for t in off))
         for e, x, a, on, off in body["pairs"]
     )
     return bearers, pairs, False

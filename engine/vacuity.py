@@ -15,7 +15,8 @@ the same parties are asked once); a norm with no condition is never asked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
 from .codes import Code
@@ -89,7 +90,7 @@ class _Easy:
                 return True
         return False
 
-    def _bindings(self, n: Norm):  # type: ignore[no-untyped-def]
+    def _bindings(self, n: Norm) -> Iterator[Env]:
         """Bindings of ``n``'s variables, likeliest to apply first: each bearer with the
         other variables on the treaty's other parties, then on anyone."""
         import itertools
@@ -100,7 +101,7 @@ class _Easy:
         others = [e for e in world.entity_names if e not in inside]
         for bearer in sorted(world.bearers(n)):
             order = [p for p in parties if p != bearer] + [bearer] + others
-            doms = []
+            doms: list[list[Any]] = []
             for name, type_ in n.variables:
                 if isinstance(n.bearer, m.Var) and name == n.bearer.name:
                     doms.append([bearer])
@@ -134,7 +135,7 @@ class _Easy:
                     self._positive(c.body, b, positive, out)
 
 
-def _first(items, k: int) -> list:  # type: ignore[no-untyped-def]
+def _first(items: Iterable[Any], k: int) -> list[Any]:
     out = []
     for x in items:
         out.append(x)
