@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import z3
 
@@ -182,6 +182,7 @@ class _Overlap:
         self.classes = world.symmetry_classes()
         self.digests = {n.ref: norm_digest(world, n) for n in world.norms}
         self.bearers = {n.ref: world.bearers(n) for n in world.norms}
+        self.scenario_solver: PairSolver | None = None
         # what a norm says but its modality, as one comparable value
         self.words = {n.ref: json.dumps(said(n)[1:], default=str) for n in world.norms}
         self.relative = {n.ref: party_relative(n) for n in world.norms}
@@ -277,8 +278,15 @@ class _Overlap:
         return self.asked.meets[key]
 
     def new_scenario(self, n: Norm, other: Norm | None) -> dict | None:
-        """A replayed scenario ``n`` reaches and ``other`` does not (None: ``n`` never applies)."""
-        solver = self.solver
+        """A replayed scenario ``n`` reaches and ``other`` does not (None: ``n`` never applies).
+
+        Asked of a solver of its own that is asked nothing else, the new norms in
+        world order: a model depends on what its solver was asked before, and the
+        main solver's questions depend on the cache (a hit is not asked again), so
+        the scenarios would too."""
+        if self.scenario_solver is None:
+            self.scenario_solver = PairSolver(self.world, self.solver.timeout)
+        solver = self.scenario_solver
         a = solver.instance(n, "n")
         if other is not None and solver.check(only(solver, a, solver.instance(other, "m"))) == z3.sat:
             assert solver.model is not None
@@ -327,6 +335,11 @@ def overlap(
             if key not in lists:
                 lists[key] = _candidates(index, n)
             out.append(_one(run, n, lists[key]))
+        # the new norms' scenarios, in world order, from a solver asked nothing else
+        for i, o in enumerate(out):
+            if o.status == "new":
+                other = world.norm(o.closest) if o.closest else None
+                out[i] = replace(o, scenario=run.new_scenario(world.norm(o.ref), other))
     finally:
         run.close()
     return OverlapReport(tuple(out), _summaries(world, out), run.solver.queries)
@@ -379,15 +392,8 @@ def _one(run: _Overlap, n: Norm, cands: list[Norm]) -> NormOverlap:
             unknown=unknown,
         )
     closest = _closest(run, n, cands)
-    return NormOverlap(
-        n.ref,
-        n.treaty,
-        n.modality,
-        "new",
-        closest=closest.ref if closest else None,
-        scenario=run.new_scenario(n, closest),
-        unknown=unknown,
-    )
+    # the scenario is filled in once every norm is decided (see overlap())
+    return NormOverlap(n.ref, n.treaty, n.modality, "new", closest=closest.ref if closest else None, unknown=unknown)
 
 
 def _closest(run: _Overlap, n: Norm, cands: list[Norm]) -> Norm | None:
