@@ -35,55 +35,52 @@ def _cache_options(fn: F) -> F:
     return click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")(fn)
 
 
+def _analysis_options(fn: F) -> F:
+    fn = reading_option(fn)
+    fn = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)(fn)
+    fn = _cache_options(fn)
+    fn = _TIMEOUT(fn)
+    fn = world_options(fn)
+    return click.argument("files", nargs=-1, required=True)(fn)
+
+
+def _run(which: str, files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading) -> None:
+    """Load the world, run ``control`` or ``overlap`` on it, write the report."""
+
+    def run() -> int:
+        from .report import analyses_text
+
+        world = _world(files, no_builtin, against, reading)
+        show_warnings(world)
+        if which == "control":
+            from .control import control as analyse
+
+            render = analyses_text.render_control
+        else:
+            from .overlap import overlap as analyse  # type: ignore[assignment]
+
+            render = analyses_text.render_overlap  # type: ignore[assignment]
+        report = analyse(world, timeout=timeout, cache_dir=cache_directory(cache_dir, no_cache))
+        if fmt == "json":
+            write_output(report.to_json(), output)
+        else:
+            write_output(render(report, painter(output is None and use_colour(sys.stdout))), output)
+        return 0
+
+    guard(run, fmt, output)
+
+
 @click.command("control")
-@click.argument("files", nargs=-1, required=True)
-@world_options
-@_TIMEOUT
-@_cache_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@reading_option
+@_analysis_options
 def control_cmd(files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading) -> None:
     """Who controls each obligation and prohibition of FILES: the entities whose
     consent or opinion (`decided by`) switches a bearer's duty on or off."""
-
-    def run() -> int:
-        from .control import control
-        from .report.analyses_text import render_control
-
-        world = _world(files, no_builtin, against, reading)
-        show_warnings(world)
-        report = control(world, timeout=timeout, cache_dir=cache_directory(cache_dir, no_cache))
-        if fmt == "json":
-            write_output(report.to_json(), output)
-        else:
-            write_output(render_control(report, painter(output is None and use_colour(sys.stdout))), output)
-        return 0
-
-    guard(run, fmt, output)
+    _run("control", files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading)
 
 
 @click.command("overlap")
-@click.argument("files", nargs=-1, required=True)
-@world_options
-@_TIMEOUT
-@_cache_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@reading_option
+@_analysis_options
 def overlap_cmd(files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading) -> None:
     """What each norm of FILES adds to the other instruments: covered by, equivalent
     to, or new (with a scenario only it reaches)."""
-
-    def run() -> int:
-        from .overlap import overlap
-        from .report.analyses_text import render_overlap
-
-        world = _world(files, no_builtin, against, reading)
-        show_warnings(world)
-        report = overlap(world, timeout=timeout, cache_dir=cache_directory(cache_dir, no_cache))
-        if fmt == "json":
-            write_output(report.to_json(), output)
-        else:
-            write_output(render_overlap(report, painter(output is None and use_colour(sys.stdout))), output)
-        return 0
-
-    guard(run, fmt, output)
+    _run("overlap", files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading)
