@@ -207,12 +207,7 @@ def control(
     """The controllers of every obligation and prohibition of ``files`` (default:
     the user's files). ``cache_dir`` keeps results between runs; the report is the
     same with or without it."""
-    files = world.user_files if files is None else files
-    duties = [
-        n
-        for n in world.norms
-        if (n.file in files or any(m.ref_matches(r, n.ref) for r in refs)) and n.modality in DUTIES
-    ]
+    duties = [n for n in world.chosen(files, refs) if n.modality in DUTIES]
     queries = 0
     store = _Store(cache_dir, world)
     done: dict[str, tuple] = {}

@@ -179,7 +179,6 @@ class _Overlap:
         self.solver = PairSolver(world, timeout)
         self.ev = Evaluator(world)
         self.asked = _Asked()
-        self.classes = world.symmetry_classes()
         self.digests = {n.ref: norm_digest(world, n) for n in world.norms}
         self.bearers = {n.ref: world.bearers(n) for n in world.norms}
         self.scenario_solver: PairSolver | None = None
@@ -256,7 +255,6 @@ class _Overlap:
             self.asked.covers[key] = stored
             return stored
         solver = self.solver
-        solver.release()
         r = solver.check(only(solver, solver.instance(n, "n"), solver.instance(m_, "m")))
         out = None if r == z3.unknown else r == z3.unsat
         if out is not None:
@@ -321,8 +319,7 @@ def overlap(
 ) -> OverlapReport:
     """Every norm of ``files`` (default: the user's files) against the norms of the
     other instruments of the world."""
-    files = world.user_files if files is None else files
-    mine = [n for n in world.norms if (n.file in files or any(m.ref_matches(r, n.ref) for r in refs))]
+    mine = world.chosen(files, refs)
     index: dict[tuple[str, str], list[Norm]] = {}
     for x in world.norms:
         index.setdefault((FAMILY[x.modality], _action_key(x)), []).append(x)

@@ -287,6 +287,12 @@ class World:
             reading=name,
         )
 
+    def chosen(self, files: frozenset[str] | None = None, refs: tuple[str, ...] = ()) -> list[Norm]:
+        """The norms of ``files`` (default: the user's files) and those ``refs`` name
+        (``T:A`` names every sentence of the article), in world order."""
+        files = self.user_files if files is None else files
+        return [n for n in self.norms if n.file in files or any(m.ref_matches(r, n.ref) for r in refs)]
+
     def group(self, name: str) -> Group:
         return self._index().group[name]
 
