@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from . import model as m
@@ -63,6 +63,7 @@ def check(
     scheduler: object | None = None,
     reuse: Reuse | None = None,
     reading: str | None = None,
+    prefer: Sequence[str] = (),
 ) -> Report:
     """Every conflict that involves a norm of the user's files (all with
     ``all_conflicts``), resolved, replayed and in canonical order.
@@ -77,12 +78,20 @@ def check(
     edit touched. A world with readings is checked once per reading and the
     report merged (``Conflict.readings``); ``reading`` checks that one reading only
     (a :class:`TreatyError`, E302, if the world declares no such reading).
+    ``prefer`` (entity names) casts those entities first, in that order, in every
+    scenario where a role allows (``--prefer``; E303 for an undeclared name): it
+    changes the scenarios shown, never the findings.
     """
     if reading is not None:
         from .readings import one_reading
 
         world = one_reading(world, reading)
         reuse = None
+    if prefer:
+        from .casting import cast
+
+        world = cast(world, tuple(prefer))
+        reuse = None  # a snapshot's scenarios were cast without it
     options = CheckOptions(timeout, deadline, cache_dir, emit is not None, progress)
     executor = Serial() if emit is not None else executor_for(jobs, scheduler)
     report, analysis = run_check(world, all_conflicts, options, executor, reuse)

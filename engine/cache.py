@@ -88,6 +88,8 @@ def context_fingerprint(world: World) -> str:
         # memberships that axioms and assumptions test (the norms' own are in their keys)
         sorted((g, sorted(world.group(g).members)) for g in groups_in(list(world.axioms) + list(world.assumptions))),
     ]
+    if world.prefer:  # scenarios cast by --prefer are cached apart (the plain keys unchanged)
+        data.append(["prefer", list(world.prefer)])
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 

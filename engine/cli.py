@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import api
+from .casting import cast, parse_prefer
 from .cli_analyses import control_cmd, overlap_cmd
 
 # under the private names the commands are written with: they are cli's helpers,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from distributed import Client
     from rich.progress import Progress, TaskID
 
-from .cli_options import TIMEOUT, reading_option, solver_options, world_options
+from .cli_options import TIMEOUT, prefer_option, reading_option, solver_options, world_options
 from .cli_options import cache_directory as _cache
 from .cli_options import load as _load
 from .cli_options import settled as _settled
@@ -145,6 +146,7 @@ def main() -> None:
     help="Run the solving on the Dask cluster at ADDRESS (needs treatycheck[distributed]).",
 )
 @reading_option
+@prefer_option
 def check(
     files,
     no_builtin,
@@ -163,6 +165,7 @@ def check(
     emit_smt,
     scheduler,
     reading,
+    prefer,
 ) -> None:
     """Report every conflict that involves a norm of FILES."""
 
@@ -179,13 +182,17 @@ def check(
 
             # one snapshot per reading checked: its findings are that reading's
             session = Session.of(
-                files, not no_builtin, against, cache, (all_, timeout) + ((reading,) if reading else ())
+                files,
+                not no_builtin,
+                against,
+                cache,
+                (all_, timeout) + ((reading,) if reading else ()) + ((prefer,) if prefer else ()),
             )
             whole, reuse = session.load()
             _settled(whole)
         else:
             whole = _load(files, no_builtin, against)
-        world = one_reading(whole, reading)
+        world = cast(one_reading(whole, reading), parse_prefer(prefer))
         _warnings(world)
         progress = _Progress()
         client = _connect(scheduler)
@@ -310,11 +317,12 @@ def _at(world: World, ref: str, kind: str = "norm") -> str:
 @click.option("--timeout", type=TIMEOUT, default=10.0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reading_option
-def explain(ref, files, no_builtin, against, output, timeout, fmt, reading) -> None:
+@prefer_option
+def explain(ref, files, no_builtin, against, output, timeout, fmt, reading, prefer) -> None:
     """Show a norm (such as EST:2.1) or a precedence sentence (NAT:8) in plain words, with its conflicts."""
 
     def run() -> int:
-        world = one_reading(_load(files, no_builtin, against), reading)
+        world = cast(one_reading(_load(files, no_builtin, against), reading), parse_prefer(prefer))
         _warnings(world)
         norms = [n for n in world.norms if ref_matches(ref, n.ref)]
         clauses = [c for t in world.treaties for c in t.precedence if ref_matches(ref, c.ref)]

@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from .cli_options import TIMEOUT, F, cache_directory, load, reading_option, show_warnings, world_options
+from .casting import cast, parse_prefer
+from .cli_options import TIMEOUT, F, cache_directory, load, prefer_option, reading_option, show_warnings, world_options
 from .cli_output import guard, painter, use_colour, write_output
 from .readings import one_reading
 from .world import World
@@ -44,13 +45,13 @@ def _analysis_options(fn: F) -> F:
     return click.argument("files", nargs=-1, required=True)(fn)
 
 
-def _run(which: str, files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading) -> None:
+def _run(which: str, files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading, prefer) -> None:
     """Load the world, run ``control`` or ``overlap`` on it, write the report."""
 
     def run() -> int:
         from .report import analyses_text
 
-        world = _world(files, no_builtin, against, reading)
+        world = cast(_world(files, no_builtin, against, reading), parse_prefer(prefer))
         show_warnings(world)
         if which == "control":
             from .control import control as analyse
@@ -72,10 +73,11 @@ def _run(which: str, files, no_builtin, against, output, timeout, cache_dir, no_
 
 @click.command("control")
 @_analysis_options
-def control_cmd(files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading) -> None:
+@prefer_option
+def control_cmd(files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading, prefer) -> None:
     """Who controls each obligation and prohibition of FILES: the entities whose
     consent or opinion (`decided by`) switches a bearer's duty on or off."""
-    _run("control", files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading)
+    _run("control", files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading, prefer)
 
 
 @click.command("overlap")
@@ -83,4 +85,4 @@ def control_cmd(files, no_builtin, against, output, timeout, cache_dir, no_cache
 def overlap_cmd(files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading) -> None:
     """What each norm of FILES adds to the other instruments: covered by, equivalent
     to, or new (with a scenario only it reaches)."""
-    _run("overlap", files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading)
+    _run("overlap", files, no_builtin, against, output, timeout, cache_dir, no_cache, fmt, reading, None)

@@ -77,6 +77,14 @@ def reading_option(fn: F) -> F:
     )(fn)
 
 
+def prefer_option(fn: F) -> F:
+    return click.option(
+        "--prefer",
+        metavar="ENTITY,...",
+        help="Cast these entities first, in this order, in every scenario where a role allows (e.g. RU,GE,PL).",
+    )(fn)
+
+
 def solver_options(fn: F) -> F:
     fn = click.option(
         "--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True

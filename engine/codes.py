@@ -127,6 +127,7 @@ class Code(StrEnum):
     NEEDS_DASK = "E300", _ERROR, "Dask is not installed"
     UNKNOWN_REF = "E301", _ERROR, "Unknown ref given to `explain`"
     NO_SUCH_READING = "E302", _ERROR, "`--reading` names no declared reading"
+    UNKNOWN_PREFERRED = "E303", _ERROR, "`--prefer` names no declared entity"
     # ---- warnings: the input is used, but part of it cannot take effect
     NEVER_BINDS = "W300", _WARNING, "A subject that never binds anyone"
     RECURSION_BOUND = "W310", _WARNING, "A recursive axiom followed only up to a bound"

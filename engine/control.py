@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import z3
 
 from . import model as m
+from .casting import cast_roles
 from .encode import NormInstance
 from .evaluate import Evaluator, FiniteScenario
 from .kinds import MODALITY_WORDS, Modality
@@ -311,9 +312,14 @@ class _Search:
         table = tuple((b, tuple(sorted(es))) for b, es in sorted(bearers.items()) if es)
         if not table:
             return table, (), unknown
-        # the pairs are shown for the first bearer in canonical order
-        lead = table[0][0]
-        pairs, gave_up = self._controllers(n, first, base, lead)
+        # the pairs are shown for the first bearer in canonical order (or the first
+        # one --prefer names), cast as --prefer asks where a role allows
+        lead = self.world.lead([b for b, _ in table])[0]
+        cast = self._cast(n, first, [*base, first.bearer == enc.entity[lead]], lead)
+        pairs, gave_up = self._controllers(n, first, [*base, *cast], lead)
+        if cast:  # controllers only other castings show
+            pairs, more = self._controllers(n, first, base, lead, pairs)
+            gave_up = gave_up or more
         # every pair shown is replayed (those found by renaming too)
         for p in pairs.values():
             if (
@@ -321,15 +327,35 @@ class _Search:
                 is None
             ):
                 raise ReplayError(f"{n.ref}: the pair of scenarios for {p.entity} does not replay")
-        return table, tuple(pairs[c] for c in sorted(pairs)), unknown or gave_up
+        return table, tuple(pairs[c] for c in self.world.lead(sorted(pairs))), unknown or gave_up
+
+    def _cast(self, n: Norm, first: NormInstance, base: list[z3.BoolRef], x: str) -> list[z3.BoolRef]:
+        """``--prefer`` for the pairs shown: the controller and then the norm's other
+        entity roles cast by :func:`treatycheck.casting.cast_roles` (the bearer
+        ``x`` aside). The other roles are cast around the preferred controller, and
+        only their pins are returned: the search for every controller stays free."""
+        solver, enc = self.solver, self.solver.enc
+        roles = [self.e] + [v for v in first.env.values() if v.sort() == enc.Entity and not v.eq(first.bearer)]
+
+        def possible(pins: list[z3.BoolRef]) -> bool:
+            return solver.check(*base, *pins) == z3.sat
+
+        cast = cast_roles(roles, self.world.prefer, {x}, lambda role, name: role == enc.entity[name], possible)
+        return [p for role, p in cast if not role.eq(self.e)]
 
     def _controllers(
-        self, n: Norm, first: NormInstance, base: list[z3.BoolRef], x: str
+        self,
+        n: Norm,
+        first: NormInstance,
+        base: list[z3.BoolRef],
+        x: str,
+        known: dict[str, ControlPair] | None = None,
     ) -> tuple[dict[str, ControlPair], bool]:
-        """Every controller of ``n`` for bearer ``x``, each with a pair; and whether
-        the solver gave up (the list may then be short)."""
+        """Every controller of ``n`` for bearer ``x``, each with a pair (beyond those
+        ``known`` already); and whether the solver gave up (the list may then be
+        short)."""
         solver, enc = self.solver, self.solver.enc
-        found: dict[str, ControlPair] = {}
+        found: dict[str, ControlPair] = dict(known or {})
         while True:
             r = solver.check(*base, first.bearer == enc.entity[x], *[self.e != enc.entity[c] for c in found])
             if r != z3.sat:
@@ -491,6 +517,8 @@ class _Store:
         # what a result depends on besides the norm: the world's vocabulary, axioms and
         # assumptions, and who decides what (not part of a conflict's context)
         self.context = (self.cache.context if self.cache else "") + json.dumps(sorted(world.decided.items()))
+        if world.prefer:  # pairs cast by --prefer are kept apart
+            self.context += json.dumps(list(world.prefer))
 
     def key(self, n: Norm) -> str:
         from .cache import norm_digest

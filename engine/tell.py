@@ -2,7 +2,9 @@
 
 ``tell(world, value)`` turns ``("assist", "US", "PL")`` into "US assists PL" using the
 template of ``assist``; action arguments of judgements are told recursively. Without
-a template the atom is shown as written (``assist(US, PL)``).
+a template the atom is shown as written (``assist(US, PL)``). An entity whose
+parameter the template does not mention is named with its role after the sentence
+(``... (host: PL)``), so that no entity of a scenario goes unsaid.
 """
 
 from __future__ import annotations
@@ -31,4 +33,7 @@ def tell(world: World, value: object) -> str:
     if pred.template is None:
         return written(value)
     args = {p.name: tell(world, a) for p, a in zip(pred.params, value[1:], strict=True)}
-    return _PLACEHOLDER.sub(lambda mt: args.get(mt.group(1), mt.group(0)), pred.template)
+    said = set(_PLACEHOLDER.findall(pred.template))
+    text = _PLACEHOLDER.sub(lambda mt: args.get(mt.group(1), mt.group(0)), pred.template)
+    unsaid = [f"{name}: {arg}" for name, arg in args.items() if name not in said]
+    return f"{text} ({'; '.join(unsaid)})" if unsaid else text

@@ -217,6 +217,9 @@ class World:
     readings: tuple[Reading, ...] = ()
     # the one reading this world was cut to (:meth:`in_reading`), if any
     reading: str | None = None
+    # entities a scenario casts first, in this order, where a role allows
+    # (``--prefer``; :meth:`preferring`): they change scenarios, never verdicts
+    prefer: tuple[str, ...] = ()
 
     @property
     def sources(self) -> Mapping[str, str]:
@@ -286,6 +289,17 @@ class World:
             readings=(),
             reading=name,
         )
+
+    def preferring(self, names: tuple[str, ...]) -> World:
+        """The world whose scenarios cast ``names`` (declared entities, checked by
+        the caller) first, in that order, wherever a role allows."""
+        return replace(self, prefer=tuple(dict.fromkeys(names)))
+
+    def lead(self, bearers: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        """``bearers`` with the preferred ones first (in preference order), the
+        rest in their own order: the first is the bearer a scenario shows."""
+        ahead = [e for e in self.prefer if e in bearers]
+        return tuple(ahead + [b for b in bearers if b not in ahead])
 
     def chosen(self, files: frozenset[str] | None = None, refs: tuple[str, ...] = ()) -> list[Norm]:
         """The norms of ``files`` (default: the user's files) and those ``refs`` name

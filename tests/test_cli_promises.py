@@ -312,23 +312,47 @@ def test_explain_a_precedence_sentence(tmp_path: Path) -> None:
 
 
 def test_explain_a_built_in_precedence_sentence() -> None:
-    """NAT:8 claims precedence over all other treaties except UN, to which NAT:7 subjects
-    NAT; toward the later draft it is an undertaking, which EST's wins breach."""
-    r = run("explain", "--format", "json", "NAT:8", "examples/european_security_treaty.treaty", cwd=ROOT)
+    """NAT:8 is an undertaking not to enter conflicting engagements: it ranks nothing,
+    and under the critics' reading of EST:9.2 the draft's wins over NATO's Treaty
+    breach it."""
+    r = run(
+        "explain",
+        "--format",
+        "json",
+        "--reading",
+        "critics",
+        "NAT:8",
+        "examples/european_security_treaty.treaty",
+        cwd=ROOT,
+    )
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     [clause] = data["precedence"]
     assert (clause["kind"], clause["treaties"], clause["text"]) == (
-        "prevails_all",
+        "forbids_engagements",
         [],
-        "this treaty prevails over all other treaties.",
+        "this treaty forbids conflicting engagements.",
     )
-    assert clause["english"] == (
-        "NAT:8 claims priority for NAT over all other treaties except UN (NAT:7 makes NAT subject to it):"
-        " a ranking toward earlier or undated instruments, toward later ones an undertaking (VCLT art. 30(4), 30(5))."
-    )
+    assert clause["english"].startswith("NAT:8 ")
     assert clause["decides"] and clause["decides"] == [c["id"] for c in data["conflicts"]]
+    assert {c["id"] for c in data["conflicts"]} == {
+        "EST:2.1~NAT:4/obligation-prohibition",
+        "EST:2.1~NAT:10/permission-prohibition",
+    }
     assert all(c["resolution"]["breaches"] == ["NAT:8"] for c in data["conflicts"])
+    # by the words of Art. 9(2) the draft defers to NATO's Treaty: nothing is breached
+    plain = run(
+        "explain",
+        "--format",
+        "json",
+        "--reading",
+        "plain",
+        "NAT:8",
+        "examples/european_security_treaty.treaty",
+        cwd=ROOT,
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout)["precedence"][0]["decides"] == []
 
 
 def test_explain_an_unknown_ref_suggests_norms_and_precedence_sentences(tmp_path: Path) -> None:

@@ -123,11 +123,12 @@ def test_est_map_edges_link_to_their_pairs(est) -> None:  # type: ignore[no-unty
     for p in pairs:
         assert f'<section class="pair" id="{p}">' in page
     # the resolutions are drawn (the legend aside): arrows where one treaty prevails
-    # (EST over NAT, UN over EST), dotted edges for the pairs with only political
-    # tensions or displaced collisions (CES, HFA and NRFA against EST), no deadlock
+    # (EST over NAT under the critics' reading, the page's lead; UN over EST), dotted
+    # edges for the pairs with only political tensions or displaced collisions (CES,
+    # CST, HFA, NRFA and ROME against EST), no deadlock
     edges = svg[: svg.index('<g class="legend"')]
     assert edges.count("<polygon") == 2
-    assert edges.count('stroke-dasharray="1 7"') == 3
+    assert edges.count('stroke-dasharray="1 7"') == 5
     assert 'class="deadlock"' not in edges
     # every treaty of the world is a node
     for t in world.treaties:
@@ -190,7 +191,9 @@ def test_diff_page() -> None:
     page = render_diff_html(d, new)
     check_page(page)
     assert render_diff_html(d, new) == page
-    assert len(d.changed) == 4
+    # NAT:4, NAT:5 and NAT:10 against both sentences of EST's Art. 2(1) (one per
+    # reading of it)
+    assert len(d.changed) == 6
     for ch in d.changed:
         assert _esc(ch.id) in page
     # EST:9.1 changed: old and new text side by side, the added words marked

@@ -179,15 +179,17 @@ def test_the_readme_main_command(installed: Installed, outside: Path) -> None:
     r = run(installed, "treatycheck", "check", "examples/european_security_treaty.treaty", cwd=outside)
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
     assert r.returncode == 1, (r.returncode, r.stderr)  # error-level findings, and nothing else wrong
-    # the draft's claim ranks it above the earlier NAT; NAT:8 is an undertaking it breaches
-    assert "error[obligation-prohibition]: EST:2.1 overrides NAT:4 (EST prevails by EST:9.2, EST:9.3)" in r.stdout
+    # under the critics' reading of Art. 9(2) the draft's claim ranks it above the
+    # earlier NAT, and NAT:8 is an undertaking it breaches; by its words it defers
+    assert "error[obligation-prohibition]: EST:2.1 overrides NAT:4 (EST prevails by EST:9.2)" in r.stdout
     assert "= breach: by accepting EST:2.1," in r.stdout
+    assert "plain_self_judging: prevails NAT (warning)" in r.stdout
     # where NAT:5 demands assistance, the Charter's collective self-defence settles it
     assert "warning[obligation-prohibition]: EST:2.1 gives way to a higher norm wherever NAT:5 and EST:2.1 meet" in (
         r.stdout
     )
     last = r.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"\d+ errors?, \d+ warnings? in \d+ norms? \(\d+\.\d+ s\)", last), last
+    assert re.fullmatch(r"\d+ errors?, \d+ warnings? in \d+ norms? under 4 readings \(\d+\.\d+ s\)", last), last
 
 
 def test_version_parse_test_and_html(installed: Installed, outside: Path) -> None:

@@ -88,7 +88,7 @@ def _notes(
 ) -> tuple[tuple[str, str], ...]:
     """What the resolution means for the first bearer, as (label, sentence) pairs."""
     out: list[tuple[str, str]] = []
-    bearer = f.bearers[0] if f.bearers else "the bearer"
+    bearer = world.lead(f.bearers)[0] if f.bearers else "the bearer"
     norms = {f.first.ref: f.first, f.second.ref: f.second}
     if res.status == Status.PARTIAL:
         loser = res.overrides[0]
@@ -205,7 +205,7 @@ def to_conflict(world: World, f: Finding, settled: Settlement) -> Conflict:
         kind=f.kind,
         verdict=f.verdict,
         severity=severity,
-        bearer=f.bearers[0] if f.bearers else None,
+        bearer=world.lead(f.bearers)[0] if f.bearers else None,
         bearers=f.bearers,
         norms=tuple(norm_ref(n, world.source_map.norm(n.ref)) for n in norms),
         axioms=axioms,

@@ -41,6 +41,13 @@ def _snippet(n: NormRef, sources: Mapping[str, str], paint: Paint, marker: str) 
     col = n.modality_column or n.column
     width = max(1, (n.modality_end_column or col + 1) - col)
     out.append(f"{pad} {paint('|', 'blue')}")
+    # the sentence starts on an earlier line than its keyword (`in reading ...:`
+    # above it): show where it starts too, so the excerpt meets the location
+    start = source_line(text, n.line) if line_no != n.line else None
+    if start is not None:
+        out.append(f"{str(n.line).rjust(len(pad))} {paint('|', 'blue')} {start.rstrip().expandtabs(1)}")
+        if line_no - n.line > 1:
+            out.append(f"{'...'.rjust(len(pad))}")
     out.append(f"{gutter.rjust(len(pad))} {paint('|', 'blue')} {src}")
     label = f"{n.ref} {MODALITY_WORDS[Modality(n.modality)].role}"
     out.append(f"{pad} {paint('|', 'blue')} {' ' * (col - 1)}{paint('^' * width + ' ' + label, 'bold')}")

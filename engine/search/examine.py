@@ -123,7 +123,7 @@ class Examiner:
             return None
         if decision.verdict == Verdict.UNKNOWN:
             return Finding(cand.kind, cand.first, cand.second, Verdict.UNKNOWN)
-        solution = self.solver.witness(cand, decision.bearers[0])
+        solution = self.solver.witness(cand, self.world.lead(decision.bearers)[0])
         if solution is None:
             return Finding(cand.kind, cand.first, cand.second, Verdict.UNKNOWN, decision.bearers)
         return minimise(self.ev, cand, decision.bearers, solution)

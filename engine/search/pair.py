@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import z3
 
+from ..casting import cast_roles
 from ..encode import Encoder, NormInstance, all_of, any_of
 from ..evaluate import Link, link
 from ..index import Candidate, ChainIndex
@@ -282,9 +283,22 @@ class PairSolver:
         first = enc.entity[bearer]
         for limit in sorted({n for n, _ in alts}):
             chosen = any_of([f for n, f in alts if n <= limit], enc.ctx)
+            cast: list[z3.BoolRef] = []
+            if self.world.prefer:
+                fresh._new_solver()
+                plain = fresh.check(base, chosen, i1.bearer == first)
+                self.queries += 1
+                if plain == z3.unknown:
+                    self.unknowns += 1
+                    return None
+                if plain == z3.unsat:
+                    continue
+                cast = fresh._cast(i1, i2, bearer, [base, chosen, i1.bearer == first])
+                self.queries += fresh.queries
+                fresh.queries = 0
             for prefer in fresh._preferences(i1, i2):
                 fresh._new_solver()  # each attempt from a clean slate: no history
-                result = fresh.check(base, chosen, i1.bearer == first, *prefer)
+                result = fresh.check(base, chosen, i1.bearer == first, *cast, *prefer)
                 self.queries += 1
                 if result == z3.sat:
                     assert fresh.model is not None
@@ -296,6 +310,27 @@ class PairSolver:
                     self.unknowns += 1
                     return None
         raise ReplayError(f"{cand.first.ref}/{cand.second.ref}: no scenario for bearer {bearer}")
+
+    def _cast(self, i1: NormInstance, i2: NormInstance, bearer: str, base: list[z3.BoolRef]) -> list[z3.BoolRef]:
+        """``--prefer``: the entity roles of the two norms (the first norm's entity
+        variables, then the second's, in the order the norms name them; the
+        bearer aside) cast from the preferred entities by
+        :func:`treatycheck.casting.cast_roles`. Out: the equalities that fix it."""
+        enc = self.enc
+        roles: list[z3.ExprRef] = []
+        for inst in (i1, i2):
+            for v in inst.env.values():
+                if v.sort() == enc.Entity and not v.eq(i1.bearer) and not v.eq(i2.bearer):
+                    if not any(v.eq(r) for r in roles):
+                        roles.append(v)
+
+        def possible(pins: list[z3.BoolRef]) -> bool:
+            self._new_solver()
+            return self.check(*base, *pins) == z3.sat
+
+        names = tuple(e for e in self.world.prefer if e in enc.entity)
+        cast = cast_roles(roles, names, {bearer}, lambda role, name: role == enc.entity[name], possible)
+        return [p for _, p in cast]
 
     def _preferences(self, i1: NormInstance, i2: NormInstance) -> list[list[z3.BoolRef]]:
         """Extra constraints to try in order, the last being none at all: every role

@@ -266,9 +266,10 @@ class Settler:
         """The finding for the bearers where it stands, with a standing scenario
         (from a fresh context, replayed with its displacement by the evaluator)."""
         keep = self._undisplaced(cand, found)
-        if f.bearers[:1] == bearers[:1] and keep(f.env1, f.env2, FiniteScenario(f.atoms)):
+        lead = self.world.lead(bearers)[0]
+        if self.ev.bearer_of(f.first, f.env1) == lead and keep(f.env1, f.env2, FiniteScenario(f.atoms)):
             return replace(f, bearers=bearers)  # the scenario found already stands
-        solution = self.solver.solver.witness(cand, bearers[0], LawSolver.undisplaced(found))
+        solution = self.solver.solver.witness(cand, lead, LawSolver.undisplaced(found))
         if solution is None:
             # the solver gave up on a standing scenario: the finding as the search
             # found it (a replayed collision, for all its bearers), as when the
@@ -326,7 +327,7 @@ class Settler:
         finding's own scenario when the solver gives up."""
         for side in gone:
             for c in actual[side]:
-                for bearer in f.bearers:
+                for bearer in self.world.lead(f.bearers):
                     try:
                         solution = self.solver.solver.witness(cand, bearer, LawSolver.displaced(side, c))
                     except ReplayError:
