@@ -5,7 +5,9 @@
   items move inside a file);
 - renaming: renaming entities and variables gives the same verdicts once the names
   are mapped back;
-- monotonicity: adding a norm never removes a conflict among the others.
+- monotonicity: adding a norm never removes a conflict among the others;
+- casting: ``prefer`` changes the scenarios shown, never the verdicts, and the
+  scenario's bearer is the first preferred bearer.
 """
 
 from __future__ import annotations
@@ -118,3 +120,26 @@ def test_adding_a_norm_keeps_conflicts(text: str, data) -> None:  # type: ignore
         if now.resolution.status != "displaced":
             assert now.resolution == c.resolution, cid
             assert set(now.bearers) <= set(c.bearers), cid
+
+
+@SETTINGS
+@given(tiny_world(), st.permutations(ENTITIES), st.integers(min_value=1, max_value=3))
+def test_prefer_changes_scenarios_not_verdicts(text: str, order: list[str], k: int) -> None:
+    world = treatycheck.loads(text)
+    declared = {e.name for e in world.entities}
+    prefer = tuple(e for e in order[:k] if e in declared)
+    plain = treatycheck.check(world, all_conflicts=True)
+    cast = treatycheck.check(world, all_conflicts=True, prefer=prefer)
+    assert verdicts(world) == {
+        (c.id, c.verdict, c.resolution.status, c.resolution.winner, tuple(sorted(c.bearers))) for c in cast.conflicts
+    }
+    for c in cast.conflicts:
+        # the scenario is shown for the first preferred bearer, if any is a bearer
+        first = next((e for e in prefer if e in c.bearers), c.bearers[0] if c.bearers else None)
+        assert c.bearer == first
+    # deterministic: the same casting again
+    assert (
+        cast.to_json().split('"summary"')[0]
+        == treatycheck.check(world, all_conflicts=True, prefer=prefer).to_json().split('"summary"')[0]
+    )
+    assert len(plain.conflicts) == len(cast.conflicts)
