@@ -120,3 +120,28 @@ def test_the_finding_explained_is_the_one_printed(outputs: dict[str, str]) -> No
         env=dict(os.environ, NO_COLOR="1"),
     )
     assert r.stdout.startswith(block), (command, r.stdout[: len(block)])
+
+
+def test_the_readme_tour_shows_what_the_tool_prints() -> None:
+    """The project README's tour quotes a finding whole: it is in the output of the
+    command the tour names."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    tour = text[text.index("## A short tour") : text.index("## Three ways to use it")]
+    command = "treatycheck check examples/european_security_treaty.treaty --prefer US,RU,PL"
+    assert f"(`{command}`)" in tour
+    blocks = re.findall(r"```\n(.*?)```", tour, re.S)
+    finding = next(b for b in blocks if b.startswith("error[obligation-prohibition]"))
+    r = subprocess.run(
+        [sys.executable, "-m", "treatycheck", *shlex.split(command)[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, NO_COLOR="1"),
+    )
+    assert finding in r.stdout
+    # the shortened one: each of its lines but the elisions is a line of the output
+    short = next(b for b in blocks if b.startswith("warning[obligation-prohibition]"))
+    lines = r.stdout.splitlines()
+    assert all(line in lines for line in short.splitlines() if line.strip() != "...")
+    assert f"prints {len([x for x in lines if x.startswith(('error[', 'warning['))])} findings" in tour
