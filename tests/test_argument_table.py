@@ -104,13 +104,8 @@ def test_each_row_is_what_its_command_prints(row: list[str], outputs: dict[str, 
         assert _flat(line) in printed, (row[0], line)
 
 
-def test_the_finding_explained_is_the_one_printed(outputs: dict[str, str]) -> None:
-    """Section 4 explains a finding: it is the first one its command prints."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("## 4. Read a finding") :]
-    block = section[section.index("```\n") + 4 :]
-    block = block[: block.index("```")]
-    command = " ".join(re.search(r"\(from `(treatycheck [^`]+)`\)", section, re.S).group(1).split())  # type: ignore[union-attr]
+def _printed(command: str) -> str:
+    """What ``command`` (``treatycheck ...``) prints, run from the repository root."""
     r = subprocess.run(
         [sys.executable, "-m", "treatycheck", *shlex.split(command)[1:]],
         cwd=ROOT,
@@ -119,7 +114,19 @@ def test_the_finding_explained_is_the_one_printed(outputs: dict[str, str]) -> No
         timeout=600,
         env=dict(os.environ, NO_COLOR="1"),
     )
-    assert r.stdout.startswith(block), (command, r.stdout[: len(block)])
+    assert "Traceback" not in r.stderr, r.stderr
+    return r.stdout
+
+
+def test_the_finding_explained_is_the_one_printed() -> None:
+    """Section 4 explains a finding: it is the first one its command prints."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## 4. Read a finding") :]
+    block = section[section.index("```\n") + 4 :]
+    block = block[: block.index("```")]
+    command = " ".join(re.search(r"\(from `(treatycheck [^`]+)`\)", section, re.S).group(1).split())  # type: ignore[union-attr]
+    printed = _printed(command)
+    assert printed.startswith(block), (command, printed[: len(block)])
 
 
 def test_the_readme_tour_shows_what_the_tool_prints() -> None:
@@ -131,17 +138,10 @@ def test_the_readme_tour_shows_what_the_tool_prints() -> None:
     assert f"(`{command}`)" in tour
     blocks = re.findall(r"```\n(.*?)```", tour, re.S)
     finding = next(b for b in blocks if b.startswith("error[obligation-prohibition]"))
-    r = subprocess.run(
-        [sys.executable, "-m", "treatycheck", *shlex.split(command)[1:]],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=dict(os.environ, NO_COLOR="1"),
-    )
-    assert finding in r.stdout
+    printed = _printed(command)
+    assert finding in printed
     # the shortened one: each of its lines but the elisions is a line of the output
     short = next(b for b in blocks if b.startswith("warning[obligation-prohibition]"))
-    lines = r.stdout.splitlines()
+    lines = printed.splitlines()
     assert all(line in lines for line in short.splitlines() if line.strip() != "...")
     assert f"prints {len([x for x in lines if x.startswith(('error[', 'warning['))])} findings" in tour
