@@ -1,6 +1,6 @@
 """End-to-end check time on generated registers.
 
-    python benchmarks/bench_check.py [--seed 1] [--sizes 1000,10000] [--large] [--limit 300]
+    python benchmarks/bench_check.py [--seed 1] [--sizes 1000,10000] [--large] [--limit 300] [--shape dense]
 
 For each size (norms), in a fresh child process so that peak memory is its own:
 generate the register (generate.py), write it, load it (``treatycheck.load`` with
@@ -28,14 +28,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from generate import generate, write  # noqa: E402
 
 
-def measure(seed: int, norms: int, timeout: float) -> dict[str, object]:
+def measure(seed: int, norms: int, timeout: float, shape: str = "sparse") -> dict[str, object]:
     """One size, in this process."""
     import treatycheck
     from treatycheck.index import ChainIndex, candidates
     from treatycheck.loader import parse_sources, read_source
 
     t = time.perf_counter()
-    files = generate(seed, norms)
+    files = generate(seed, norms, shape)
     out = tempfile.mkdtemp(prefix=f"treatycheck-check-{norms}-")
     paths = write(files, out)
     gen_s = time.perf_counter() - t
@@ -88,11 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=float, default=300.0, help="seconds allowed per size (child process)")
     ap.add_argument("--timeout", type=float, default=10.0, help="solver timeout per query, as `check --timeout`")
     ap.add_argument("--json", help="also write the results to this file")
+    ap.add_argument("--shape", choices=["sparse", "dense"], default="sparse", help="the register's shape (generate.py)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode: one size, JSON on stdout
     args = ap.parse_args(argv)
 
     if args.one is not None:
-        print(json.dumps(measure(args.seed, args.one, args.timeout)))
+        print(json.dumps(measure(args.seed, args.one, args.timeout, args.shape)))
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header, flush=True)
     for n in sizes:
         cmd = [sys.executable, os.path.abspath(__file__), "--one", str(n), "--seed", str(args.seed)]
-        cmd += ["--timeout", str(args.timeout)]
+        cmd += ["--timeout", str(args.timeout), "--shape", args.shape]
         t = time.perf_counter()
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.limit)

@@ -22,7 +22,15 @@ without consent) the conditions are disjoint, so the solver has real work (the
 candidate pairs) but finds no conflict. A few deliberate clashes (about one for
 every thousand norms) drop the exception from a prohibition of force.
 
-CLI: ``python benchmarks/generate.py --seed 1 --norms 10000 --out DIR``.
+``generate(seed, norms, shape="dense")`` is the conflict-dense register of a first
+draft, or of a register before its inconsistencies are cleaned up: the same
+treaties, but 12% of the norms break the pattern (``BREAKING``: the same actions
+with the modality turned round or the exception dropped), and 3% are general
+prohibitions of "any action" another party considers to affect its security, like
+art. 2(1) of the Draft European Security Treaty, which collide with every positive
+norm of their bearers.
+
+CLI: ``python benchmarks/generate.py --seed 1 --norms 10000 [--shape dense] --out DIR``.
 """
 
 from __future__ import annotations
@@ -189,6 +197,24 @@ TEMPLATES: list[tuple[float, str]] = [
     (0.3, "{B} has the right to join({X}, O) if O is EU."),
 ]
 
+# The dense shape's norms that break the pattern: each clashes with some template
+# of its action (an obligation where the others forbid, a prohibition where they
+# oblige or permit, a duty where a liberty was meant).
+BREAKING: list[str] = [
+    "{B} shall use_force({X}, Y) if dispute({X}, Y).",
+    "{B} shall not consult({X}, Y) if Y is a party.",
+    "{B} shall station_forces({X}, Y) if threat_to(Y) and Y is not {X}.",
+    "{B} shall not exchange_information({X}, Y) if dispute({X}, Y).",
+    "{B} shall not settle_peacefully({X}, Y) if threat_to(Y).",
+    "{B} shall not notify_exercise({X}, Y) if Y is a party.",
+    "{B} shall not assist({X}, V) if armed_attack(A, V).",
+    "{B} shall join({X}, O) if O is NATO.",
+]
+#: The dense shape's general prohibition (EST art. 2(1) in form).
+GENERAL = "{B} shall not take any action A if affects_security(A, Y) and Y is a party and Y is not {X}."
+#: The dense shape's shares of breaking and of general norms.
+DENSE = (0.12, 0.03)
+
 # A deliberate clash: a prohibition of force without the exception for an attacker,
 # next to a right of self-defence (an internal conflict; it may meet others too).
 CLASH = (
@@ -233,8 +259,14 @@ def _date(rng: random.Random) -> str:
     return f"{rng.randint(1949, 2009):04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def _norm(rng: random.Random, parties: list[str], weights: list[float], has_nato: bool) -> str:
+def _norm(rng: random.Random, parties: list[str], weights: list[float], has_nato: bool, dense: bool = False) -> str:
     text = rng.choices(TEMPLATES, weights=weights)[0][1]
+    if dense:
+        d = rng.random()
+        if d < DENSE[0]:
+            text = rng.choice(BREAKING)
+        elif d < DENSE[0] + DENSE[1]:
+            text = GENERAL
     r = rng.random()
     if r < 0.08:
         bearer = rng.choice(parties)
@@ -259,8 +291,12 @@ def _articles(rng: random.Random, count: int) -> list[str]:
     return ids[:count]
 
 
-def generate(seed: int, norms: int) -> list[tuple[str, str]]:
-    """One vocabulary file and treaty files holding exactly ``norms`` norms."""
+def generate(seed: int, norms: int, shape: str = "sparse") -> list[tuple[str, str]]:
+    """One vocabulary file and treaty files holding exactly ``norms`` norms; ``shape``
+    is ``sparse`` (conflicts rare by construction) or ``dense`` (see the module)."""
+    if shape not in ("sparse", "dense"):
+        raise ValueError(f"unknown shape {shape!r}")
+    dense = shape == "dense"
     rng = random.Random(seed)
     weights = [w for w, _ in TEMPLATES]
     files = [("vocabulary.treaty", vocabulary())]
@@ -296,7 +332,7 @@ def generate(seed: int, norms: int) -> list[tuple[str, str]]:
                         sentences.append(CLASH[0].format(B=a, X=a, T=t))
                         clash_right = CLASH[1].format(B=a, X=a, T=t)
                     else:
-                        sentences.append(_norm(rng, parties, weights, has_nato))
+                        sentences.append(_norm(rng, parties, weights, has_nato, dense))
             if clash_right and made < norms:
                 made += 1
                 sentences.append(clash_right)
@@ -382,9 +418,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--norms", type=int, default=10000)
+    ap.add_argument("--shape", choices=["sparse", "dense"], default="sparse")
     ap.add_argument("--out", required=True, help="directory to write the .treaty files to")
     args = ap.parse_args(argv)
-    files = generate(args.seed, args.norms)
+    files = generate(args.seed, args.norms, args.shape)
     write(files, args.out)
     print(f"wrote {len(files)} files ({len(files) - 1} treaties, {args.norms} norms) to {args.out}", file=sys.stderr)
     return 0

@@ -37,6 +37,7 @@ from .model import ref_matches
 from .readings import one_reading
 from .report import Report
 from .report.baseline import baseline_text, read_baseline, without
+from .report.groups import GROUP_AT
 from .report.sarif import to_sarif
 from .report.text import render_conflict, render_diff, render_text
 from .run import executor_for, run_check
@@ -145,6 +146,11 @@ def main() -> None:
     metavar="ADDRESS",
     help="Run the solving on the Dask cluster at ADDRESS (needs treatycheck[distributed]).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help=f"Show every conflict in full (text); without it a norm in {GROUP_AT}+ conflicts is shown as a group.",
+)
 @reading_option
 @prefer_option
 def check(
@@ -164,6 +170,7 @@ def check(
     write_baseline,
     emit_smt,
     scheduler,
+    full,
     reading,
     prefer,
 ) -> None:
@@ -228,7 +235,8 @@ def check(
             write_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
         else:
             paint = _painter(output is None and _colour(sys.stdout))
-            write_output(render_text(report, world.sources, paint), output)
+            at = None if full else GROUP_AT
+            write_output(render_text(report, world.sources, paint, at), output)
         return _exit_for(report, fail_on)
 
     _guard(run, fmt, output)

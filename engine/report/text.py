@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from ..diagnostics import source_line
 from ..kinds import MODALITY_WORDS, Modality
 from .data import Conflict, NormRef, Report
+from .groups import GROUP_AT, SHOWN, Group, group
 
 Paint = Callable[[str, str], str]
 
@@ -88,6 +89,21 @@ def render_conflict(c: Conflict, sources: Mapping[str, str], paint: Paint = _pla
     return "\n".join(lines)
 
 
+def _group_head(g: Group, paint: Paint) -> str:
+    """The line that opens a group, and the treaties its hub meets."""
+    shown = min(SHOWN, len(g.conflicts))
+    lines = [paint(f"group: {g.headline()}", "bold")]
+    lines += _note("treaties", ", ".join(g.treaties), paint)
+    lines += _note("shown", f"the first {shown} in full, the rest one line each", paint)
+    return "\n".join(lines)
+
+
+def _one_line(c: Conflict, paint: Paint) -> str:
+    """A conflict in one line: severity, kind and headline."""
+    style = "bold red" if c.severity == "error" else "bold yellow"
+    return paint(f"{c.severity}[{c.kind}]", style) + f": {c.headline}"
+
+
 def readings_line(c: Conflict, declared: tuple[str, ...] = ()) -> str:
     """``critics: deadlock (error); plain: prevails NAT (warning)`` and whether the
     conflict arises under every reading."""
@@ -98,13 +114,26 @@ def readings_line(c: Conflict, declared: tuple[str, ...] = ()) -> str:
     return "; ".join(parts) + (" (under every reading)" if c.every_reading else " (not under every reading)")
 
 
-def render_text(report: Report, sources: Mapping[str, str], paint: Paint = _plain) -> str:
-    """The whole report: errors, then warnings, then the closing count."""
-    blocks = []
-    for severity in ("error", "warning"):
-        for c in report.conflicts:
-            if c.severity == severity:
-                blocks.append(render_conflict(c, sources, paint))
+def render_text(
+    report: Report, sources: Mapping[str, str], paint: Paint = _plain, group_at: int | None = GROUP_AT
+) -> str:
+    """The whole report: errors, then warnings, then the groups of conflicts that
+    share a norm (:mod:`treatycheck.report.groups`; ``group_at=None`` shows every
+    conflict in full), then the closing count."""
+    grouping = group(report.conflicts, group_at)
+    blocks = [render_conflict(c, sources, paint) for c in grouping.single]
+    for g in grouping.groups:
+        blocks.append(_group_head(g, paint))
+        blocks += [render_conflict(c, sources, paint) for c in g.conflicts[:SHOWN]]
+        rest = g.conflicts[SHOWN:]
+        if rest:
+            lines = [paint(f"... and {len(rest)} more conflicts of {g.ref}, one line each:", "bold")]
+            lines += [f"  {_one_line(c, paint)}" for c in rest]
+            lines.append(
+                f"  (every one in full: `treatycheck explain {g.ref}` with the same files, `check --full`, "
+                "or `--format json` / `sarif`)"
+            )
+            blocks.append("\n".join(lines))
     s = report.summary
     closing = (
         f"{s.errors} error{'s' if s.errors != 1 else ''}, {s.warnings} warning{'s' if s.warnings != 1 else ''}"
