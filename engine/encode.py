@@ -146,7 +146,9 @@ class Encoder:
         names = list(world.entity_names) or ["__nobody"]
         self.Entity, consts = z3.EnumSort("Entity", names, ctx=self.ctx)
         self.entity = dict(zip(names, consts, strict=True))
-        self.entity_name = {str(c): n for n, c in self.entity.items()}
+        # by the constant's declared name, read through the API (printing a term costs
+        # far more, and this is built for every context)
+        self.entity_name = {c.decl().name(): n for n, c in self.entity.items()}
         self.entity_ids = {c.get_id(): n for n, c in self.entity.items()}
         self.actions = [p for p in world.predicates if p.kind == "action"]
         dt = z3.Datatype("Action", ctx=self.ctx)
@@ -363,7 +365,7 @@ class Encoder:
     def read(self, value: z3.ExprRef) -> object:
         """A model value back to Python: entity name or ground action tuple."""
         if value.sort() == self.Entity:
-            return self.entity_name[str(value)]
+            return self.entity_name[value.decl().name()]
         decl = value.decl()
         return (decl.name(), *(self.read(value.arg(i)) for i in range(value.num_args())))
 

@@ -201,12 +201,18 @@ class Law:
         self.world = world
         self.implies = implies
         self._memo: dict[tuple[str, str, bool, bool], Resolution] = {}
+        # inside one instrument the result is the pair's own (its articles, lex
+        # specialis); asked again for every conflict a norm could displace
+        self._internal_memo: dict[tuple[str, str], Resolution] = {}
 
     # ------------------------------------------------------------ entry point
     def resolve(self, a: Norm, b: Norm) -> Resolution:
         """The resolution of a conflict between ``a`` and ``b`` (either order)."""
         if a.treaty == b.treaty:
-            return self._internal(a, b)
+            pair = (a.ref, b.ref)
+            if pair not in self._internal_memo:
+                self._internal_memo[pair] = self._internal(a, b)
+            return self._internal_memo[pair]
         # the result depends on the instruments and on whether each norm is a duty
         # (the Charter rule); the losing norm's ref is filled in per conflict
         key = (a.treaty, b.treaty, a.modality in _DUTIES, b.modality in _DUTIES)

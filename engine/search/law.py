@@ -157,7 +157,8 @@ def _eliminated(ps: PairSolver, target: NormInstance, c: Norm, tag: str) -> z3.B
     enc = ps.enc
     # the result binds every constant it made, so it depends only on the target's
     # instance (its norm and tag) and on c: the same for every pair the target is in
-    key = ("eliminated", target.norm.ref, str(target.bearer), str(target.action), c.ref)
+    # (terms by their ids: unique in this context, and far cheaper than printing)
+    key = ("eliminated", target.norm.ref, target.bearer.get_id(), target.action.get_id(), c.ref)
     if key not in enc.derived:
         enc.derived[key] = _eliminate(ps, target, c, tag)
     out = enc.derived[key]

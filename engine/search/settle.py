@@ -98,6 +98,7 @@ class Settler:
         self._keys: dict[tuple[Modality, str | None], list[tuple[Modality, str | None]]] = {}
         self._bearers: dict[str, frozenset[str]] = {}
         self._decided: dict[tuple[str, str, str], Decision] = {}
+        self._implied: dict[tuple[str, str, tuple[tuple[str, str], ...]], bool] = {}
 
     @property
     def solver(self) -> LawSolver:
@@ -115,7 +116,11 @@ class Settler:
         return self._solver.queries if self._solver is not None else 0
 
     def _implies(self, special: Norm, general: Norm, binding: dict) -> bool:
-        return self.solver.implies(special, general, binding)
+        # a pure question of the two norms (and the world's assumptions): asked once
+        key = (special.ref, general.ref, tuple(sorted((k, repr(v)) for k, v in binding.items())))
+        if key not in self._implied:
+            self._implied[key] = self.solver.implies(special, general, binding)
+        return self._implied[key]
 
     # ------------------------------------------------------------ who can displace
     def _bearers_of(self, n: Norm) -> frozenset[str]:
