@@ -99,3 +99,21 @@ def test_check_full_and_json_show_every_conflict(tmp_path: Path) -> None:
     assert full.count("warning[obligation-prohibition]") == N
     assert grouped.count("warning[obligation-prohibition]") == N  # in full or in one line
     assert len(json.loads(run("--format", "json"))["conflicts"]) == N
+
+
+def test_the_html_report_groups_them_too() -> None:
+    from test_html import check_page
+    from treatycheck.report.html import render_html
+
+    world = treatycheck.loads(WORLD, filename="g.treaty", builtin=False)
+    report = treatycheck.check(world)
+    page = render_html(report, world)
+    checker = check_page(page)  # well-formed, self-contained, every link lands
+    assert page.count('<section class="group" id="group-1">') == 1
+    assert f"GEN:1 collides with {N} norms of 1 treaty" in page
+    assert page.count('<article class="card') == SHOWN
+    assert f"<summary>{N - SHOWN} more conflicts of GEN:1</summary>" in page
+    # every conflict keeps its anchor: a card or a line of the group
+    from treatycheck.report.html_common import card_ids
+
+    assert set(card_ids(list(report.conflicts)).values()) <= set(checker.ids)

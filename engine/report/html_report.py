@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .data import Conflict, Report
+from .groups import SHOWN, Group, group
 from .html_cards import card, meta_span, sev_badge, totals_bar
 from .html_common import card_ids, esc, outcome_text, pair_anchor, pair_groups, pair_label, plural
 from .html_control import control_section
@@ -78,12 +79,44 @@ def _summary_tables(
     return "\n".join(out)
 
 
+def _hub_sections(
+    hubs: Sequence[Group], ids: Mapping[str, str], world: World | None, sources: Mapping[str, str] | None
+) -> list[str]:
+    """The groups of conflicts that share a norm (:mod:`treatycheck.report.groups`):
+    the first ``SHOWN`` as cards, the rest one line each (each line holds its
+    conflict's anchor, so every link to a conflict still lands)."""
+    out = []
+    for i, g in enumerate(hubs, 1):
+        out.append(f'<section class="group" id="group-{i}">')
+        out.append(f"<h3>{esc(g.headline())}{meta_span('treaties: ' + ', '.join(g.treaties))}</h3>")
+        out += [card(c, ids[c.id], world, sources) for c in g.conflicts[:SHOWN]]
+        rest = g.conflicts[SHOWN:]
+        if rest:
+            out.append(f'<details class="more"><summary>{len(rest)} more conflicts of {esc(g.ref)}</summary><ul>')
+            out += [
+                f'<li id="{esc(ids[c.id])}">{sev_badge(c.severity)} <code class="cid">{esc(c.id)}</code> '
+                f"{esc(c.headline or c.id)}</li>"
+                for c in rest
+            ]
+            out.append("</ul></details>")
+        out.append(
+            f'<p class="note">Every one in full: <code>treatycheck explain {esc(g.ref)}</code> with the same files, '
+            "or <code>check --format json</code> / <code>sarif</code>.</p>"
+        )
+        out.append("</section>")
+    return out
+
+
 def _pair_sections(
     groups: Sequence[tuple[tuple[str, ...], list[Conflict]]],
     ids: Mapping[str, str],
     world: World | None,
     sources: Mapping[str, str] | None,
+    grouped: Mapping[str, int] | None = None,
 ) -> list[str]:
+    """One section per pair of treaties; a conflict shown in a group (``grouped``:
+    conflict id -> group number) is a line linking to it there."""
+    grouped = grouped or {}
     out = []
     titles = {t.id: t.title for t in world.treaties} if world is not None else {}
     for key, cs in groups:
@@ -97,7 +130,16 @@ def _pair_sections(
         )
         out.append(f'<section class="pair" id="{esc(pair_anchor(key))}">')
         out.append(f'<h3>{esc(pair_label(key))} <span class="meta">{esc(counts)}</span>{meta_span(meta)}</h3>')
-        out += [card(c, ids[c.id], world, sources) for c in cs]
+        out += [card(c, ids[c.id], world, sources) for c in cs if c.id not in grouped]
+        inside = [c for c in cs if c.id in grouped]
+        if inside:
+            out.append('<ul class="grouped">')
+            out += [
+                f'<li><a href="#{esc(ids[c.id])}">{esc(c.headline or c.id)}</a> '
+                f'(in <a href="#group-{grouped[c.id]}">a group</a>)</li>'
+                for c in inside
+            ]
+            out.append("</ul>")
         out.append("</section>")
     return out
 
@@ -175,7 +217,10 @@ def render_html(report: Report, world: World, control: ControlReport | None = No
     ]
     if not conflicts:
         body.append('<p class="empty">None.</p>')
-    body += _pair_sections(groups, ids, world, world.sources)
+    hubs = group(conflicts).groups
+    body += _hub_sections(hubs, ids, world, world.sources)
+    grouped = {c.id: i for i, g in enumerate(hubs, 1) for c in g.conflicts}
+    body += _pair_sections(groups, ids, world, world.sources, grouped)
     body.append("</section>")
     body += control_section(control)
     if report.diagnostics:
