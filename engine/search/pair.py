@@ -80,11 +80,18 @@ class Solution:
 
 
 class _Recorder:
-    """The SMT-LIB commands one check sent to its solvers, in order."""
+    """The SMT-LIB commands one check sent to its solvers, in order, and the terms
+    asserted, translated into the ``home`` context at once: a witness's fresh
+    context is then freed as soon as it is done (keeping its terms kept every
+    context of the check alive, which ran a dense register out of memory)."""
 
-    def __init__(self) -> None:
+    def __init__(self, home: z3.Context) -> None:
+        self.home = home
         self.commands: list[str] = []
         self.terms: list[z3.BoolRef] = []
+
+    def keep(self, f: z3.BoolRef) -> None:
+        self.terms.append(f if f.ctx == self.home else f.translate(self.home))
 
 
 class PairSolver:
@@ -97,7 +104,7 @@ class PairSolver:
         self.chains = chains or ChainIndex(world)
         self.instances: dict[tuple[str, str], NormInstance] = {}
         self.queries = 0
-        self.recorder: _Recorder | None = _Recorder() if record else None
+        self.recorder: _Recorder | None = _Recorder(self.enc.ctx) if record else None
         self.depth = 0  # solver scopes open
         self.unknowns = 0  # queries the solver gave up on (a witness's count here too)
         self.model: z3.ModelRef | None = None
@@ -187,7 +194,7 @@ class PairSolver:
         if self.recorder is not None:
             for f in formulas:
                 self.recorder.commands.append(f"(assert {f.sexpr()})")
-                self.recorder.terms.append(f)
+                self.recorder.keep(f)
 
     # ------------------------------------------------------------ one pair
     def relation(
