@@ -38,6 +38,11 @@ RLIMIT = 2_000_000
 #: Bindings of a norm's variables tried in the evaluator before asking the solver.
 TRIES = 6
 
+#: The most atoms the evaluator may read to decide a condition once, in that trial;
+#: past it the solver is asked (nested quantifiers over many entities, or a local
+#: action variable, make the evaluator's enumeration explode).
+BUDGET = 20_000
+
 
 def vacuous(world: World) -> list[Diagnostic]:
     """W300 for each user norm that never applies, in world order."""
@@ -80,9 +85,15 @@ class _Easy:
         assumed = {x.name for a in world.assumptions for x in m.walk(a.condition) if isinstance(x, m.Call)}
         self.assumed = assumed
         self.empty_ok = self.ev.assumptions_hold(FiniteScenario(frozenset()))
+        self.sizes: dict[str, int] = {}
 
     def applies_somewhere(self, n: Norm) -> bool:
-        """Is there, among a few bindings, one whose positive atoms make ``n`` apply?"""
+        """Is there, among a few bindings, one whose positive atoms make ``n`` apply?
+        A condition whose evaluation would enumerate too many bindings (nested
+        quantifiers, local action variables) is left to the solver, whose work is
+        bounded by ``RLIMIT``."""
+        if self._cost(n.condition) > BUDGET:
+            return False
         ev = self.ev
         for env in _first(self._bindings(n), TRIES):
             atoms: set[tuple] = set()
@@ -95,6 +106,29 @@ class _Easy:
             if ev.assumptions_hold(s):
                 return True
         return False
+
+    def _cost(self, c: m.Cond | None) -> int:
+        """An upper bound on the atoms the evaluator reads to decide ``c`` once."""
+        if c is None:
+            return 1
+        if isinstance(c, m.Not):
+            return self._cost(c.body)
+        if isinstance(c, (m.And, m.Or)):
+            return sum(self._cost(i) for i in c.items)
+        if isinstance(c, m.Quant):
+            return len(self.world.entity_names) * self._cost(c.body)
+        if isinstance(c, m.Exists):
+            size = 1
+            for _, type_ in c.vars:
+                size *= self._domain(type_)
+            return size * self._cost(c.body)
+        return 1
+
+    def _domain(self, type_: str) -> int:
+        """How many values a variable of ``type_`` ranges over in the evaluator."""
+        if type_ not in self.sizes:
+            self.sizes[type_] = max(1, len(self.ev.domain(type_)))
+        return self.sizes[type_]
 
     def _bindings(self, n: Norm) -> Iterator[Env]:
         """Bindings of ``n``'s variables, likeliest to apply first: each bearer with the
