@@ -84,15 +84,24 @@ class _Easy:
         self.ev = Evaluator(world)
         assumed = {x.name for a in world.assumptions for x in m.walk(a.condition) if isinstance(x, m.Call)}
         self.assumed = assumed
-        self.empty_ok = self.ev.assumptions_hold(FiniteScenario(frozenset()))
         self.sizes: dict[str, int] = {}
+        # the assumptions are checked under every binding of their variables: when
+        # that enumeration is too large, the trial is skipped and the solver asked
+        cost = 0
+        for a in world.assumptions:
+            size = 1
+            for _, type_ in a.variables:
+                size *= self._domain(type_)
+            cost += size * self._cost(a.condition)
+        self.usable = cost <= BUDGET
+        self.empty_ok = self.usable and self.ev.assumptions_hold(FiniteScenario(frozenset()))
 
     def applies_somewhere(self, n: Norm) -> bool:
         """Is there, among a few bindings, one whose positive atoms make ``n`` apply?
         A condition whose evaluation would enumerate too many bindings (nested
         quantifiers, local action variables) is left to the solver, whose work is
         bounded by ``RLIMIT``."""
-        if self._cost(n.condition) > BUDGET:
+        if not self.usable or self._cost(n.condition) > BUDGET:
             return False
         ev = self.ev
         for env in _first(self._bindings(n), TRIES):
