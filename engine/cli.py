@@ -193,7 +193,7 @@ def check(
                 not no_builtin,
                 against,
                 cache,
-                (all_, timeout) + ((reading,) if reading else ()) + ((prefer,) if prefer else ()),
+                (all_, timeout) + ((reading,) if reading else ()) + ((parse_prefer(prefer),) if prefer else ()),
             )
             whole, reuse = session.load()
             _settled(whole)

@@ -96,3 +96,17 @@ def test_prefer_names_an_undeclared_entity() -> None:
     assert r.returncode == 2
     assert "`--prefer GEO`: no entity `GEO` is declared; did you mean `GE`?" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_scenario_names_an_entity_its_template_leaves_unsaid() -> None:
+    """``tell``: a parameter the English template does not mention is named with
+    its role after the sentence, so no entity of a scenario goes unsaid."""
+    import treatycheck
+    from treatycheck.tell import tell
+
+    world = treatycheck.loads(
+        'state AA "A".\nstate BB "B".\n'
+        'fact consents(party, stationer, host) "{party} consents to {stationer} stationing forces".\n',
+        builtin=False,
+    )
+    assert tell(world, ("consents", "AA", "BB", "AA")) == "AA consents to BB stationing forces (host: AA)"

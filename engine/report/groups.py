@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .data import Conflict
+from .data import Conflict, NormRef
 
 #: A norm in this many conflicts or more is shown as a group.
 GROUP_AT = 30
@@ -31,20 +31,23 @@ class Group:
     ref: str
     conflicts: tuple[Conflict, ...]
 
+    def _met(self) -> list[NormRef]:
+        """The norms the hub collides with (itself, for a norm against itself)."""
+        out = []
+        for c in self.conflicts:
+            rest = [n for n in c.norms if n.ref != self.ref]
+            out += rest or list(c.norms)
+        return out
+
     @property
     def others(self) -> tuple[str, ...]:
-        """The refs the hub collides with, sorted (itself, for a norm against itself)."""
-        out = set()
-        for c in self.conflicts:
-            refs = [n.ref for n in c.norms]
-            rest = [r for r in refs if r != self.ref]
-            out.update(rest or [self.ref])
-        return tuple(sorted(out))
+        """The refs the hub collides with, sorted."""
+        return tuple(sorted({n.ref for n in self._met()}))
 
     @property
     def treaties(self) -> tuple[str, ...]:
         """The treaties of the norms the hub collides with, sorted."""
-        return tuple(sorted({r.split(":", 1)[0] for r in self.others}))
+        return tuple(sorted({n.treaty for n in self._met()}))
 
     @property
     def errors(self) -> int:

@@ -65,9 +65,7 @@ def _note(label: str, body: str, paint: Paint) -> list[str]:
 
 def render_conflict(c: Conflict, sources: Mapping[str, str], paint: Paint = _plain) -> str:
     """One conflict as a block of text."""
-    style = "bold red" if c.severity == "error" else "bold yellow"
-    head = paint(f"{c.severity}[{c.kind}]", style) + paint(f": {c.headline}", "bold")
-    lines = [head]
+    lines = [_one_line(c, paint, bold=True)]
     for i, n in enumerate(sorted(c.norms, key=lambda n: (not n.file.startswith("builtin:"), n.ref), reverse=True)):
         lines += _snippet(n, sources, paint, "-->" if i == 0 else ":::")
     if c.verdict == "unknown":
@@ -98,10 +96,12 @@ def _group_head(g: Group, paint: Paint) -> str:
     return "\n".join(lines)
 
 
-def _one_line(c: Conflict, paint: Paint) -> str:
-    """A conflict in one line: severity, kind and headline."""
+def _one_line(c: Conflict, paint: Paint, bold: bool = False) -> str:
+    """A conflict in one line: severity, kind and headline (the first line of its
+    block, where the headline is bold)."""
     style = "bold red" if c.severity == "error" else "bold yellow"
-    return paint(f"{c.severity}[{c.kind}]", style) + f": {c.headline}"
+    headline = f": {c.headline}"
+    return paint(f"{c.severity}[{c.kind}]", style) + (paint(headline, "bold") if bold else headline)
 
 
 def readings_line(c: Conflict, declared: tuple[str, ...] = ()) -> str:

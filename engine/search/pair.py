@@ -331,8 +331,8 @@ class PairSolver:
                     if not any(v.eq(r) for r in roles):
                         roles.append(v)
 
+        # a yes/no answer does not depend on the solver's history: no fresh solver
         def possible(pins: list[z3.BoolRef]) -> bool:
-            self._new_solver()
             return self.check(*base, *pins) == z3.sat
 
         names = tuple(e for e in self.world.prefer if e in enc.entity)
